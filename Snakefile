@@ -1,0 +1,22 @@
+# DeepResolve (Liu, Zeng & Gifford 2019): every figure and table of the paper.
+#   snakemake --cores 2                                   # default config, offline
+#   snakemake --cores 16 --configfile config/paper.yaml   # paper scale, real data
+#   snakemake --workflow-profile profiles/slurm --configfile config/paper.yaml
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "rules/common.smk"
+include: "rules/synthetic.smk"
+include: "rules/tfpanel.smk"
+include: "rules/deepsea.smk"
+
+
+rule all:
+    input:
+        FINAL,
+    default_target: True

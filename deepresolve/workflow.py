@@ -1,0 +1,31 @@
+"""Glue between a Snakemake job and the library, used by ``workflow_scripts/``:
+log redirection, threads, seeds, device."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+from deepresolve.runtime import get_device, seed_everything, set_threads
+
+log = logging.getLogger("deepresolve")
+
+
+def setup(snakemake: Any, seed_offset: int = 0):
+    """Send stdout/stderr and logging to the job's log file, honour ``threads`` and
+    seed everything from ``config['seed'] + seed_offset``. Returns the torch device."""
+    if snakemake.log:
+        fh = open(snakemake.log[0], "w", buffering=1)  # noqa: SIM115 - lives for the job
+        sys.stdout = sys.stderr = fh
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+        stream=sys.stderr,
+        force=True,
+    )
+    set_threads(snakemake.threads)
+    seed_everything(int(snakemake.config["seed"]) + seed_offset)
+    device = get_device(snakemake.config.get("device", "auto"))
+    log.info("rule %s: %d threads on %s", snakemake.rule, snakemake.threads, device)
+    return device

@@ -1,0 +1,1 @@
+# Rules of the deepsea analysis (see CONTRIBUTING.md for conventions).

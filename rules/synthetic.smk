@@ -1,0 +1,1 @@
+# Rules of the synthetic analysis (see CONTRIBUTING.md for conventions).

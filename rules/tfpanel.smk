@@ -1,0 +1,1 @@
+# Rules of the tfpanel analysis (see CONTRIBUTING.md for conventions).
