@@ -30,6 +30,6 @@ def set_threads(n: int) -> None:
 def seed_everything(seed: int) -> np.random.Generator:
     """Seed Python, NumPy and torch; return a NumPy Generator for explicit use."""
     random.seed(seed)
-    np.random.seed(seed % 2**32)
+    np.random.seed(seed % 2**32)  # noqa: NPY002 - for libraries using the global RNG
     torch.manual_seed(seed)
     return np.random.default_rng(seed)

@@ -1,0 +1,128 @@
+"""From an ensemble of feature importance vectors to the overall feature importance
+vector (OFIV): trial weights, inconsistency level (IL), GMM/BIC non-additivity.
+
+Shapes: ``C`` classes, ``T`` trials (random starts), ``K`` channels.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.mixture import GaussianMixture
+
+
+def trial_weights(scores: np.ndarray) -> np.ndarray:
+    """Weights ``(C, T)`` of the trials from their class scores ``(C, T)``.
+
+    A class's weights are its scores; if any is negative the minimum is subtracted from
+    all, so the worst trial gets weight 0. A class whose weights sum to 0 gets uniform
+    weights.
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    shift = np.minimum(scores.min(axis=1, keepdims=True), 0.0)
+    w = scores - shift
+    empty = w.sum(axis=1) <= 0
+    w[empty] = 1.0
+    return w
+
+
+def weighted_mean(fivs: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Weighted mean over trials: ``(C, T, K), (C, T) -> (C, K)``."""
+    w = weights[:, :, None]
+    return (w * fivs).sum(axis=1) / w.sum(axis=1)
+
+
+def inconsistency_level(fivs: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """IL ``(C, K)``: weighted population variance of each channel's FIV over trials."""
+    mu = weighted_mean(fivs, weights)
+    w = weights[:, :, None]
+    return (w * (fivs - mu[:, None, :]) ** 2).sum(axis=1) / w.sum(axis=1)
+
+
+@dataclass
+class ComponentFit:
+    """GMM fit of one class's IL values: chosen component count, BIC per count
+    (``inf`` where not fitted), and which channels fall outside the lowest-mean component."""
+
+    n_components: int
+    bic: np.ndarray  # (max_components,)
+    nonadditive: np.ndarray  # (K,) bool
+
+
+def fit_components(il: np.ndarray, max_components: int = 3, seed: int = 0) -> ComponentFit:
+    """Fit 1..``max_components`` diagonal GMMs to one class's IL values ``(K,)`` and pick
+    the lowest BIC. Channels outside the component with the lowest mean are non-additive."""
+    il = np.asarray(il, dtype=np.float64).reshape(-1, 1)
+    bic = np.full(max_components, np.inf)
+    models = {}
+    for k in range(1, min(max_components, len(il)) + 1):
+        gmm = GaussianMixture(n_components=k, covariance_type="diag", random_state=seed)
+        with warnings.catch_warnings():
+            # Near-identical IL values (a purely additive class) make k > 1 degenerate;
+            # BIC then rightly prefers k = 1.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            gmm.fit(il)
+        bic[k - 1] = gmm.bic(il)
+        models[k] = gmm
+    best = int(np.argmin(bic)) + 1
+    gmm = models[best]
+    labels = gmm.predict(il)
+    lowest = int(np.argmin(gmm.means_.ravel()))
+    return ComponentFit(best, bic, labels != lowest)
+
+
+def overall_importance(
+    fivs: np.ndarray, weights: np.ndarray, nonadditive: np.ndarray
+) -> np.ndarray:
+    """OFIV ``(C, K)``: the weighted mean FIV over trials, except for non-additive channels
+    whose sign differs between trials, which average only their positive trials."""
+    ofiv = weighted_mean(fivs, weights)
+    positive = fivs > 0
+    inconsistent = positive.any(axis=1) & (~positive).any(axis=1) & nonadditive
+    if inconsistent.any():
+        w = weights[:, :, None] * positive
+        wsum = w.sum(axis=1)
+        pos_mean = (w * fivs).sum(axis=1) / np.where(wsum > 0, wsum, 1.0)
+        # All positive trials carry weight 0: fall back to their plain mean.
+        plain = (fivs * positive).sum(axis=1) / np.maximum(positive.sum(axis=1), 1)
+        pos_mean = np.where(wsum > 0, pos_mean, plain)
+        ofiv = np.where(inconsistent, pos_mean, ofiv)
+    return ofiv
+
+
+@dataclass
+class Summary:
+    weights: np.ndarray  # (C, T)
+    il: np.ndarray  # (C, K)
+    n_components: np.ndarray  # (C,)
+    bic: np.ndarray  # (C, max_components)
+    nonadditive: np.ndarray  # (C, K) bool
+    ofiv: np.ndarray  # (C, K)
+
+
+def summarize(
+    fivs: np.ndarray, scores: np.ndarray, max_components: int = 3, seed: int = 0
+) -> Summary:
+    """Everything DeepResolve derives from an FIV ensemble ``(C, T, K)`` and its class
+    scores ``(C, T)``."""
+    fivs = np.asarray(fivs, dtype=np.float64)
+    scores = np.asarray(scores, dtype=np.float64)
+    if fivs.ndim != 3 or scores.shape != fivs.shape[:2]:
+        raise ValueError(
+            f"fivs must be (C, T, K) and scores (C, T); got {fivs.shape}, {scores.shape}"
+        )
+    weights = trial_weights(scores)
+    il = inconsistency_level(fivs, weights)
+    fits = [fit_components(il[c], max_components, seed) for c in range(len(il))]
+    nonadditive = np.stack([f.nonadditive for f in fits]) if fits else np.zeros(il.shape, bool)
+    return Summary(
+        weights=weights,
+        il=il,
+        n_components=np.array([f.n_components for f in fits], dtype=np.int64),
+        bic=np.stack([f.bic for f in fits]) if fits else np.zeros((0, max_components)),
+        nonadditive=nonadditive,
+        ofiv=overall_importance(fivs, weights, nonadditive),
+    )

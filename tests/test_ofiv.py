@@ -1,0 +1,57 @@
+import numpy as np
+import pytest
+
+from deepresolve.ofiv import (
+    fit_components,
+    inconsistency_level,
+    overall_importance,
+    summarize,
+    trial_weights,
+)
+
+
+def test_trial_weights_shift_negative_scores_to_zero():
+    w = trial_weights(np.array([[3.0, -1.0, 1.0], [2.0, 4.0, 1.0], [-2.0, -2.0, -2.0]]))
+    np.testing.assert_allclose(w[0], [4.0, 0.0, 2.0])  # shifted by the minimum
+    np.testing.assert_allclose(w[1], [2.0, 4.0, 1.0])  # all non-negative: unchanged
+    np.testing.assert_allclose(w[2], [1.0, 1.0, 1.0])  # all equal and negative: uniform
+
+
+def test_inconsistency_level_is_weighted_population_variance():
+    rng = np.random.default_rng(0)
+    fivs, weights = rng.normal(size=(3, 7, 5)), rng.uniform(0.1, 2, size=(3, 7))
+    il = inconsistency_level(fivs, weights)
+    for c in range(3):
+        for k in range(5):
+            ref = np.cov(fivs[c, :, k], aweights=weights[c], ddof=0)
+            assert il[c, k] == pytest.approx(float(ref))
+
+
+def test_gmm_separates_high_il_channels():
+    il = np.r_[np.full(12, 1e-4) + np.linspace(0, 1e-4, 12), [0.5, 0.55]]
+    fit = fit_components(il)
+    assert fit.n_components >= 2
+    np.testing.assert_array_equal(np.flatnonzero(fit.nonadditive), [12, 13])
+    flat = fit_components(np.random.default_rng(1).normal(1.0, 0.1, size=16))
+    assert flat.n_components == 1 and not flat.nonadditive.any()
+
+
+def test_ofiv_positive_trials_only_for_inconsistent_nonadditive_channels():
+    fivs = np.array([[[1.0, 2.0, -1.0], [-1.0, 2.0, -3.0], [3.0, 2.0, -2.0]]])  # (1, 3, 3)
+    weights = np.array([[1.0, 1.0, 2.0]])
+    nonadditive = np.array([[True, True, False]])
+    ofiv = overall_importance(fivs, weights, nonadditive)
+    # channel 0: sign-inconsistent and non-additive -> weighted mean of trials 0 and 2
+    assert ofiv[0, 0] == pytest.approx((1 * 1 + 2 * 3) / 3)
+    assert ofiv[0, 1] == pytest.approx(2.0)  # consistent sign: plain weighted mean
+    assert ofiv[0, 2] == pytest.approx((-1 - 3 - 4) / 4)  # additive: weighted mean
+    # the same inconsistent channel marked additive keeps the full weighted mean
+    additive = overall_importance(fivs, weights, np.zeros_like(nonadditive))
+    assert additive[0, 0] == pytest.approx((1 - 1 + 6) / 4)
+
+
+def test_summarize_validates_shapes():
+    with pytest.raises(ValueError, match="fivs must be"):
+        summarize(np.zeros((2, 3)), np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="scores"):
+        summarize(np.zeros((2, 3, 4)), np.zeros((2, 4)))
