@@ -1,0 +1,106 @@
+"""Batched DeepResolve ascent vs a per-class, per-start loop (the original implementation),
+at equal steps, on a head of DeepSEA's shape (the input of its 3rd conv layer, 480 x 60,
+to 919 logits).
+
+    python benchmarks/ascent_batching.py [--classes 4] [--n-init 10] [--steps 5] [--threads 2]
+
+Writes benchmarks/ascent_batching.md. Run by hand; not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from deepresolve.ascent import ascend
+from deepresolve.io import write_text
+
+
+def deepsea_head(n_classes: int = 919) -> nn.Sequential:
+    """DeepSEA after its 2nd conv block: conv3 (480 -> 960, width 8), ReLU, dropout, FC."""
+    torch.manual_seed(0)
+    return nn.Sequential(
+        nn.Conv1d(480, 960, 8), nn.ReLU(), nn.Dropout(0.5), nn.Flatten(),
+        nn.Linear(960 * 53, 925), nn.ReLU(), nn.Linear(925, n_classes),
+    ).eval()  # fmt: skip
+
+
+def run(classes: int, n_init: int, steps: int, device: str) -> dict:
+    head = deepsea_head().to(device)
+    for p in head.parameters():
+        p.requires_grad_(False)
+    h0 = torch.randn(classes * n_init, 480, 60, generator=torch.Generator().manual_seed(0))
+    targets = torch.arange(classes).repeat_interleave(n_init)
+    fixed = dict(steps=steps, patience=10**9)  # equal steps: never stop early
+
+    def timed(fn):
+        if device == "cuda":
+            torch.cuda.synchronize()
+        t = time.perf_counter()
+        out = fn()
+        if device == "cuda":
+            torch.cuda.synchronize()
+        return out, time.perf_counter() - t
+
+    ascend(head, h0[:2].to(device), targets[:2].to(device), steps=1)  # warm-up
+    batched, t_batched = timed(lambda: ascend(head, h0.to(device), targets.to(device), **fixed))
+
+    def loop():
+        return [
+            ascend(head, h0[i : i + 1].to(device), targets[i : i + 1].to(device), **fixed).h
+            for i in range(len(h0))
+        ]
+
+    looped, t_loop = timed(loop)
+    diff = (torch.cat(looped) - batched.h).abs().max().item()
+    return dict(rows=len(h0), t_batched=t_batched, t_loop=t_loop, max_abs_diff=diff)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--classes", type=int, default=4)
+    ap.add_argument("--n-init", type=int, default=10)
+    ap.add_argument("--steps", type=int, default=5)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--out", default=str(Path(__file__).with_suffix(".md")))
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    r = run(args.classes, args.n_init, args.steps, args.device)
+    rows, steps = r["rows"], args.steps
+    per_row_step_b = r["t_batched"] / (rows * steps)
+    per_row_step_l = r["t_loop"] / (rows * steps)
+    ms_b, ms_l = 1e3 * per_row_step_b, 1e3 * per_row_step_l
+    full = 919 * 10
+    text = f"""# Batched vs looped DeepResolve ascent (DeepSEA-shaped head, 480 x 60 -> 919)
+
+Command: `python benchmarks/ascent_batching.py --classes {args.classes} --n-init {args.n_init} \
+--steps {args.steps} --threads {args.threads} --device {args.device}`
+Machine: {platform.processor() or platform.machine()}, {args.threads} torch threads, \
+device {args.device}, torch {torch.__version__}
+
+| | rows (classes x starts) | steps | wall time (s) | ms per row-step |
+| --- | --- | --- | --- | --- |
+| batched (one tensor) | {rows} | {steps} | {r["t_batched"]:.2f} | {ms_b:.1f} |
+| loop (per class, per start) | {rows} | {steps} | {r["t_loop"]:.2f} | {ms_l:.1f} |
+
+**Speed-up of batching: {r["t_loop"] / r["t_batched"]:.1f}x** at equal steps (target >= 10x).
+Largest difference between the two results: {r["max_abs_diff"]:.2e} (same algorithm, rows
+are independent).
+
+Extrapolated to all 919 classes x 10 starts ({full} rows) for 300 steps on this device:
+batched {full * 300 * per_row_step_b / 3600:.1f} h, loop {full * 300 * per_row_step_l / 3600:.1f} h.
+"""
+    write_text(args.out, text)
+    print(text)
+    assert np.isfinite(r["max_abs_diff"]) and r["max_abs_diff"] < 1e-3
+
+
+if __name__ == "__main__":
+    main()
