@@ -2,12 +2,16 @@
 #   snakemake --cores 2                                   # default config, offline
 #   snakemake --cores 16 --configfile config/paper.yaml   # paper scale, real data
 #   snakemake --workflow-profile profiles/slurm --configfile config/paper.yaml
+#   snakemake --report results/report.html                # HTML report of the last run
 from snakemake.utils import min_version
 
 min_version("9.0")
 
 
 configfile: "config/config.yaml"
+
+
+report: "resources/report/workflow.rst"
 
 
 include: "rules/common.smk"
