@@ -13,7 +13,7 @@ if [ -x "$prefix/bin/tomtom" ]; then echo "tomtom already at $prefix/bin/tomtom"
 python=${PYTHON:-python3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$python" -m pip download --quiet --no-deps --no-binary :all: pymemesuite==0.1.0a4 -d "$work"
+"$python" -m pip download --quiet --no-deps --no-binary pymemesuite pymemesuite==0.1.0a4 -d "$work"
 tar -xzf "$work"/pymemesuite-0.1.0a4.tar.gz -C "$work"
 meme="$work/pymemesuite-0.1.0a4/vendor/meme"
 # Restore die() and myassert(): uncomment the block between their definitions.

@@ -1,6 +1,8 @@
+import os
 from collections import OrderedDict
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from torch import nn
@@ -79,3 +81,12 @@ def test_atomic_path_leaves_nothing_on_failure(tmp_path):
 
     write_tsv(target, pd.DataFrame({"a": [1]}))
     assert target.read_text() == "a\n1\n"
+
+
+def test_atomic_outputs_get_the_usual_file_mode(tmp_path):
+    old = os.umask(0o022)
+    try:
+        write_tsv(tmp_path / "t.tsv", pd.DataFrame({"a": [1]}))
+    finally:
+        os.umask(old)
+    assert (tmp_path / "t.tsv").stat().st_mode & 0o777 == 0o644

@@ -1,0 +1,41 @@
+"""deepresolve.workflow.setup: what every workflow script relies on."""
+
+import logging
+import sys
+from types import SimpleNamespace
+
+import numpy as np
+import torch
+
+from deepresolve.workflow import setup
+
+
+def _job(tmp_path, threads=3, seed=5):
+    return SimpleNamespace(
+        log=[str(tmp_path / "job.log")], threads=threads, rule="demo",
+        config={"seed": seed, "device": "cpu"},
+    )  # fmt: skip
+
+
+def test_setup_honours_threads_seeds_and_logs_to_the_job_log(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "stdout", sys.stdout)
+    monkeypatch.setattr(sys, "stderr", sys.stderr)
+    before = torch.get_num_threads()
+    try:
+        device = setup(_job(tmp_path), seed_offset=2)
+        assert device == torch.device("cpu")
+        assert torch.get_num_threads() == 3
+        first = (np.random.rand(), torch.rand(1).item())  # noqa: NPY002 - global RNG on purpose
+        print("hello from the job")
+        setup(_job(tmp_path), seed_offset=2)
+        again = (np.random.rand(), torch.rand(1).item())  # noqa: NPY002
+        assert first == again  # same config seed + offset -> same random stream
+        setup(_job(tmp_path), seed_offset=3)
+        assert (np.random.rand(), torch.rand(1).item()) != first  # noqa: NPY002
+        logging.getLogger("deepresolve").info("a log line")
+        sys.stdout.flush()
+    finally:
+        torch.set_num_threads(before)
+        logging.basicConfig(stream=sys.__stderr__, force=True)
+    text = (tmp_path / "job.log").read_text()
+    assert "rule demo: 3 threads on cpu" in text and "a log line" in text
