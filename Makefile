@@ -12,7 +12,12 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-setup: $(VENV)/.installed
+# janggu 0.10.2's wheel ships real Oct4/MafK ChIP-seq peaks (the TF panel's real data).
+JANGGU := resources/downloads/janggu/janggu-0.10.2-py2.py3-none-any.whl
+$(JANGGU): $(VENV)/.installed
+	$(BIN)/python -c "from deepresolve.tfpanel import fetch_janggu_wheel as f; f('$(@D)')"
+
+setup: $(VENV)/.installed $(JANGGU)
 
 # MEME 5.4.1 tomtom, built from source when it is not on PATH (about a minute).
 tomtom: setup

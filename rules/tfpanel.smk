@@ -1,1 +1,328 @@
 # Rules of the tfpanel analysis (see CONTRIBUTING.md for conventions).
+# A panel of TF-binding CNNs (paper: 422 Zeng et al. 2016 ChIP-seq experiments; default:
+# simulated experiments plus janggu's Oct4/MafK peaks), trained as one batched network;
+# DeepResolve and the baselines rank each model's filters, TOMTOM matches them to the
+# TF's JASPAR motif: Table 1 and its rank tests, Figures 5 and S5, test AUCs, motif map.
+
+TFP = f"{RESULTS}/tfpanel"
+TFCFG = config["tfpanel"]
+
+
+rule tfpanel_simulate:
+    output:
+        table=f"{TFP}/data/simulated.tsv",
+        data=tfpanel_data("simulated"),
+    params:
+        cfg=TFCFG,
+        names=tfpanel_experiments("simulated"),
+    log:
+        f"{LOGS}/tfpanel_simulate/all.log",
+    benchmark:
+        f"{BENCH}/tfpanel_simulate/all.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/tfpanel_simulate.py"
+
+
+rule tfpanel_janggu:
+    output:
+        table=f"{TFP}/data/janggu.tsv",
+        data=tfpanel_data("janggu"),
+    params:
+        cfg=TFCFG,
+        wheels="resources/downloads/janggu",
+    log:
+        f"{LOGS}/tfpanel_janggu/all.log",
+    benchmark:
+        f"{BENCH}/tfpanel_janggu/all.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/tfpanel_janggu.py"
+
+
+rule tfpanel_download:
+    wildcard_constraints:
+        experiment=r"wgEncode\w+",
+        split=r"train|test",
+    output:
+        data=f"{TFP}/data/{{experiment}}/{{split}}.data",
+    params:
+        url=lambda wc: f"{TFCFG['zeng_url']}/{wc.experiment}/{wc.split}.data",
+    log:
+        f"{LOGS}/tfpanel_download/{{experiment}}_{{split}}.log",
+    benchmark:
+        f"{BENCH}/tfpanel_download/{{experiment}}_{{split}}.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/tfpanel_download.py"
+
+
+rule tfpanel_zeng_table:
+    input:
+        table=TFCFG["experiments_table"],
+    output:
+        table=f"{TFP}/data/zeng.tsv",
+    params:
+        names=tfpanel_experiments("zeng"),
+        release=TFCFG["jaspar_release"],
+    log:
+        f"{LOGS}/tfpanel_zeng_table/all.log",
+    benchmark:
+        f"{BENCH}/tfpanel_zeng_table/all.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/tfpanel_zeng_table.py"
+
+
+rule tfpanel_train:
+    input:
+        tables=expand(f"{TFP}/data/{{source}}.tsv", source=TFCFG["sources"]),
+        data=tfpanel_data(),
+    output:
+        model=f"{TFP}/panel.pt",
+        experiments=f"{TFP}/experiments.tsv",
+        auc=f"{TABLES}/tfpanel_auc.tsv",
+    params:
+        train=TFCFG["train"],
+        names=tfpanel_experiments(),
+    log:
+        f"{LOGS}/tfpanel_train/all.log",
+    benchmark:
+        f"{BENCH}/tfpanel_train/all.tsv"
+    threads: 2
+    resources:
+        mem_mb=16000,
+        runtime=240,
+        gpu=1,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/tfpanel_train.py"
+
+
+rule tfpanel_resolve:
+    input:
+        model=f"{TFP}/panel.pt",
+        experiments=f"{TFP}/experiments.tsv",
+    output:
+        resolution=f"{TFP}/resolution.npz",
+    params:
+        ascent=ascent_params("tfpanel"),
+    log:
+        f"{LOGS}/tfpanel_resolve/all.log",
+    benchmark:
+        f"{BENCH}/tfpanel_resolve/all.tsv"
+    threads: 2
+    resources:
+        mem_mb=8000,
+        runtime=120,
+        gpu=1,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/tfpanel_resolve.py"
+
+
+rule tfpanel_baselines:
+    input:
+        model=f"{TFP}/panel.pt",
+        experiments=f"{TFP}/experiments.tsv",
+        data=tfpanel_data(),
+    output:
+        scores=f"{TFP}/filter_scores.npz",
+    params:
+        max_positives=TFCFG["max_positives"],
+    log:
+        f"{LOGS}/tfpanel_baselines/all.log",
+    benchmark:
+        f"{BENCH}/tfpanel_baselines/all.tsv"
+    threads: 2
+    resources:
+        mem_mb=16000,
+        runtime=240,
+        gpu=1,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/tfpanel_baselines.py"
+
+
+rule tfpanel_deepmotif:
+    input:
+        model=f"{TFP}/panel.pt",
+    output:
+        motifs=f"{TFP}/deepmotif.npz",
+    params:
+        cfg=TFCFG["deepmotif"],
+        length=TFCFG["length"],
+    log:
+        f"{LOGS}/tfpanel_deepmotif/all.log",
+    benchmark:
+        f"{BENCH}/tfpanel_deepmotif/all.tsv"
+    threads: 2
+    resources:
+        mem_mb=8000,
+        runtime=240,
+        gpu=1,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/tfpanel_deepmotif.py"
+
+
+rule tfpanel_tomtom:
+    input:
+        model=f"{TFP}/panel.pt",
+        motifs=f"{TFP}/deepmotif.npz",
+        experiments=f"{TFP}/experiments.tsv",
+    output:
+        pvalues=f"{TFP}/motif_pvalues.npz",
+        hits=f"{TFP}/tomtom_best_hits.tsv",
+        motif_map=f"{TABLES}/tfpanel_motif_map.tsv",
+    params:
+        cfg=TFCFG["tomtom"],
+        jaspar_release=TFCFG["jaspar_release"],
+    log:
+        f"{LOGS}/tfpanel_tomtom/all.log",
+    benchmark:
+        f"{BENCH}/tfpanel_tomtom/all.tsv"
+    threads: 8
+    resources:
+        mem_mb=8000,
+        runtime=240,
+    conda:
+        ENV_MEME
+    script:
+        "../workflow_scripts/tfpanel_tomtom.py"
+
+
+rule tfpanel_table1:
+    input:
+        resolution=f"{TFP}/resolution.npz",
+        scores=f"{TFP}/filter_scores.npz",
+        pvalues=f"{TFP}/motif_pvalues.npz",
+    output:
+        table1=f"{TABLES}/table1.tsv",
+        rank_tests=f"{TABLES}/table1_rank_tests.tsv",
+        best=f"{TFP}/best_filter_ranks.tsv",
+    params:
+        ks=TFCFG["ks"],
+        thresholds=TFCFG["thresholds"],
+        max_p=TFCFG["rank_test_max_p"],
+    log:
+        f"{LOGS}/tfpanel_table1/all.log",
+    benchmark:
+        f"{BENCH}/tfpanel_table1/all.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/tfpanel_table1.py"
+
+
+rule tfpanel_fig5:
+    input:
+        resolution=f"{TFP}/resolution.npz",
+        scores=f"{TFP}/filter_scores.npz",
+        pvalues=f"{TFP}/motif_pvalues.npz",
+    output:
+        fig=f"{FIGURES}/fig5.png",
+    log:
+        f"{LOGS}/tfpanel_fig5/all.log",
+    benchmark:
+        f"{BENCH}/tfpanel_fig5/all.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/tfpanel_fig5.py"
+
+
+rule tfpanel_figS5:
+    input:
+        model=f"{TFP}/panel.pt",
+        resolution=f"{TFP}/resolution.npz",
+        scores=f"{TFP}/filter_scores.npz",
+        pvalues=f"{TFP}/motif_pvalues.npz",
+    output:
+        fig=f"{FIGURES}/figS5.png",
+        artifacts=f"{TFP}/artifacts.tsv",
+    log:
+        f"{LOGS}/tfpanel_figS5/all.log",
+    benchmark:
+        f"{BENCH}/tfpanel_figS5/all.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/tfpanel_figS5.py"
+
+
+rule tfpanel_findings:
+    input:
+        auc=f"{TABLES}/tfpanel_auc.tsv",
+        table1=f"{TABLES}/table1.tsv",
+        resolution=f"{TFP}/resolution.npz",
+        scores=f"{TFP}/filter_scores.npz",
+        pvalues=f"{TFP}/motif_pvalues.npz",
+        artifacts=f"{TFP}/artifacts.tsv",
+    output:
+        table=f"{TABLES}/tfpanel_findings.tsv",
+    log:
+        f"{LOGS}/tfpanel_findings/all.log",
+    benchmark:
+        f"{BENCH}/tfpanel_findings/all.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/tfpanel_findings.py"
+
+
+TFPANEL_FINAL = [
+    table("table1", "TF binding panel", "Table 1"),
+    table("table1_rank_tests", "TF binding panel", "Table 1 rank tests"),
+    table("tfpanel_auc", "TF binding panel", "Test AUC"),
+    table("tfpanel_motif_map", "TF binding panel", "Motif map (Table S1)"),
+    table("tfpanel_findings", "TF binding panel", "Findings"),
+    figure("fig5", "TF binding panel", "Figure 5"),
+    figure("figS5", "Supplementary", "Figure S5"),
+]
+FINAL += TFPANEL_FINAL
+
+
+rule tfpanel_all:
+    input:
+        TFPANEL_FINAL,

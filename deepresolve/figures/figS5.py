@@ -1,0 +1,66 @@
+"""Figure S5: (A) information content of the positive and of the negative weights of
+every filter of every TF model; (B) each filter's normalised activation on positive
+sequences against its motif-matching significance, coloured by the information content
+of its positive weights; (C) the same per OFIV-rank group, with the artifact corner
+(p > 0.5, activation in the bottom quarter) outlined."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+
+def plot_figS5(
+    ic_pos: np.ndarray,
+    ic_neg: np.ndarray,
+    act_pos: np.ndarray,
+    pvalues: np.ndarray,
+    groups: np.ndarray,
+    act_cutoff: float,
+    p_cutoff: float = 0.5,
+) -> Figure:
+    """All inputs ``(E, K)``: total IC (bits) of each filter's positive / negative
+    weights, normalised activation on positives, TOMTOM p-value, OFIV-rank group
+    (``G - 1`` = best). ``act_cutoff``: the bottom-quarter activation bound."""
+    ic_pos, ic_neg, act, p, groups = (
+        np.asarray(a) for a in (ic_pos, ic_neg, act_pos, pvalues, groups)
+    )
+    n_groups = int(groups.max()) + 1
+    fig = plt.figure(figsize=(3.0 * n_groups, 6.6))
+    grid = fig.add_gridspec(2, n_groups, hspace=0.45, wspace=0.3)
+    ax = fig.add_subplot(grid[0, : n_groups // 2])
+    bins = np.linspace(0, max(ic_pos.max(), ic_neg.max(), 1e-9), 30)
+    ax.hist(ic_pos.ravel(), bins=bins, alpha=0.6, color="tab:red", label="positive weights")
+    ax.hist(ic_neg.ravel(), bins=bins, alpha=0.6, color="tab:blue", label="negative weights")
+    ax.set_xlabel("information content of filter (bits)")
+    ax.set_ylabel("filters")
+    ax.legend(fontsize=7)
+    ax.set_title("A", loc="left", fontweight="bold")
+    ax = fig.add_subplot(grid[0, n_groups // 2 :])
+    logp = -np.log10(np.clip(p, 1e-20, 1))
+    vmax = float(ic_pos.max()) or 1.0
+    sc = ax.scatter(
+        act.ravel(), logp.ravel(), c=ic_pos.ravel(), s=6, cmap="viridis", vmin=0, vmax=vmax
+    )
+    fig.colorbar(sc, ax=ax, label="IC of positive weights (bits)")
+    ax.set_xlabel("normalised activation (positives)")
+    ax.set_ylabel("-log10 TOMTOM p")
+    ax.set_title("B", loc="left", fontweight="bold")
+    ymax = max(float(logp.max()), 1.0) * 1.05
+    for g in range(n_groups):
+        ax = fig.add_subplot(grid[1, g])
+        sel = groups == g
+        ax.scatter(act[sel], logp[sel], c=ic_pos[sel], s=6, cmap="viridis", vmin=0, vmax=vmax)
+        ax.add_patch(
+            Rectangle((0, 0), act_cutoff, -np.log10(p_cutoff), fill=False, ec="tab:green", lw=1.2)
+        )
+        ax.set_xlim(-0.03, 1.03)
+        ax.set_ylim(-0.05 * ymax, ymax)
+        ax.set_xlabel("normalised activation (pos.)", fontsize=7)
+        ax.set_title(f"OFIV rank group {g + 1} of {n_groups}", fontsize=8)
+        if g == 0:
+            ax.set_ylabel("-log10 TOMTOM p")
+            ax.set_title("C", loc="left", fontweight="bold")
+    return fig

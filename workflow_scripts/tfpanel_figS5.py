@@ -1,0 +1,54 @@
+"""Figure S5: information content of positive vs negative filter weights, activation vs
+motif significance, and the artifact count of each method's top-ranked filters."""
+
+import numpy as np
+import pandas as pd
+
+import deepresolve
+import deepresolve.workflow
+from deepresolve.figures.figS5 import plot_figS5
+from deepresolve.filter_ranks import artifacts, normalise_activations, rank_groups
+from deepresolve.io import save_figure, write_tsv
+from deepresolve.models.tfcnn import filter_weights, load_panel
+from deepresolve.pwm import filter_pwms, information_content
+
+sm = snakemake  # noqa: F821
+deepresolve.workflow.setup(sm, seed_offset=310)
+panel, names = load_panel(sm.input.model)
+w = filter_weights(panel)  # (E, K, 4, W)
+flat = w.reshape(-1, *w.shape[2:])
+
+
+def total_ic(weights):
+    return np.array([information_content(p).sum() for p in filter_pwms(weights)]).reshape(
+        w.shape[:2]
+    )
+
+
+ic_pos, ic_neg = total_ic(flat), total_ic(-flat)
+res = deepresolve.Resolution.load(sm.input.resolution)
+with np.load(sm.input.scores) as f:
+    act_pos, _ = normalise_activations(f["act_pos"], f["act_neg"])
+    scores = {
+        "DeepResolve": res.ofiv,
+        "DeepLIFT": f["deeplift"],
+        "saliency": f["saliency"],
+        "gradient_x_input": f["gradient_x_input"],
+    }
+with np.load(sm.input.pvalues) as f:
+    pvalues = f["filters"]
+cutoff = float(np.quantile(act_pos, 0.25))
+groups = rank_groups(res.ofiv)
+save_figure(plot_figS5(ic_pos, ic_neg, act_pos, pvalues, groups, cutoff), sm.output.fig)
+rows = [
+    {
+        "method": m,
+        "top_group_filters": int((rank_groups(s) == 3).sum()),
+        "artifacts": artifacts(s, act_pos, pvalues, cutoff),
+        "activation_cutoff": cutoff,
+        "mean_ic_positive_weights": float(ic_pos.mean()),
+        "mean_ic_negative_weights": float(ic_neg.mean()),
+    }
+    for m, s in scores.items()
+]
+write_tsv(sm.output.artifacts, pd.DataFrame(rows))

@@ -1,0 +1,31 @@
+"""Table 1: top-1/3/5 hits of the known motif per method at TOMTOM p < 0.5 and 0.05, and
+rank tests of the ranks DeepResolve and the layer baselines give the best-matching filter."""
+
+import numpy as np
+
+import deepresolve
+import deepresolve.workflow
+from deepresolve.filter_ranks import best_filter_ranks, rank_tests, ranked_pvalues, topk_table
+from deepresolve.io import write_tsv
+
+sm = snakemake  # noqa: F821
+deepresolve.workflow.setup(sm, seed_offset=290)
+res = deepresolve.Resolution.load(sm.input.resolution)
+with np.load(sm.input.scores) as f:
+    scores = {k: f[k] for k in ("deeplift", "saliency", "gradient_x_input")}
+with np.load(sm.input.pvalues) as f:
+    p_filters, p_deepmotif, names = f["filters"], f["deepmotif"], list(f["names"])
+by_method = {
+    "DeepResolve": res.ofiv,
+    "DeepLIFT": scores["deeplift"],
+    "saliency": scores["saliency"],
+    "gradient_x_input": scores["gradient_x_input"],
+}
+ranked = {m: ranked_pvalues(p_filters, s) for m, s in by_method.items()}
+ranked["enhanced_DeepMotif"] = ranked_pvalues(p_deepmotif)
+table = topk_table(ranked, sm.params.ks, sm.params.thresholds)
+write_tsv(sm.output.table1, table)
+best = best_filter_ranks(p_filters, by_method, names, sm.params.max_p)
+write_tsv(sm.output.best, best)
+tests = rank_tests(best, "DeepResolve", ["DeepLIFT", "saliency", "gradient_x_input"])
+write_tsv(sm.output.rank_tests, tests)

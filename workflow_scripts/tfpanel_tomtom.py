@@ -1,0 +1,51 @@
+"""TOMTOM of every filter (as a PWM) and every enhanced-DeepMotif motif against the JASPAR
+CORE vertebrate collection: p-values against each experiment's own TF motif, best hits,
+and the experiment -> TF -> JASPAR motif map."""
+
+import numpy as np
+import pandas as pd
+
+import deepresolve.workflow
+from deepresolve.io import read_tsv, save_npz, write_tsv
+from deepresolve.jaspar import load_jaspar
+from deepresolve.models.tfcnn import filter_weights, load_panel
+from deepresolve.pwm import filter_pwms
+from deepresolve.tfpanel import jaspar_ids, known_motif_pvalues
+
+sm = snakemake  # noqa: F821
+deepresolve.workflow.setup(sm, seed_offset=280)
+cfg = sm.params.cfg
+panel, names = load_panel(sm.input.model)
+experiments = read_tsv(sm.input.experiments, dtype=str)
+if list(experiments["experiment"]) != names:
+    raise ValueError(f"{sm.input.experiments} and {sm.input.model} list different experiments")
+weights = filter_weights(panel)  # (E, K, 4, W)
+pwms = filter_pwms(weights.reshape(-1, *weights.shape[2:])).reshape(weights.shape)
+with np.load(sm.input.motifs) as f:
+    deepmotif = f["pwms"]
+jaspar = load_jaspar(sm.params.jaspar_release)
+pvalues, best = known_motif_pvalues(
+    {"filters": pwms, "deepmotif": deepmotif}, experiments, jaspar, backend=cfg["backend"],
+    min_ic=cfg["trim_min_ic"], min_width=cfg["min_width"], threads=sm.threads,
+)  # fmt: skip
+save_npz(sm.output.pvalues, **pvalues, names=np.asarray(names))
+write_tsv(sm.output.hits, best)
+filters = best[best["kind"] == "filters"].set_index(["experiment", "index"])
+p = pvalues["filters"]
+rows = []
+for e, (_, row) in enumerate(experiments.iterrows()):
+    k = int(p[e].argmin())
+    rows.append(
+        {
+            "experiment": row["experiment"],
+            "tf": row["tf"],
+            "source": row["source"],
+            "jaspar_ids": row["jaspar_ids"],
+            "jaspar_names": ";".join(jaspar.name_of(i) for i in jaspar_ids(row)),
+            "best_filter": k,
+            "best_filter_pvalue": p[e, k],
+            "best_filter_top_match": filters.loc[(row["experiment"], k), "target_name"],
+            "n_filters_p<0.05": int((p[e] < 0.05).sum()),
+        }
+    )
+write_tsv(sm.output.motif_map, pd.DataFrame(rows))
