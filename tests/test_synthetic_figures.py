@@ -1,0 +1,87 @@
+"""Figures 2, 3, 4a, 4b and S1 on small hand-made inputs."""
+
+import matplotlib.image as mpimg
+import numpy as np
+import pytest
+
+from deepresolve import Resolution
+from deepresolve.figures.fig2 import plot_fig2
+from deepresolve.figures.fig3 import METHODS, motif_attribution, plot_fig3, xor_examples
+from deepresolve.figures.fig4 import plot_fig4a, plot_fig4b
+from deepresolve.figures.figS1 import component_counts, plot_figS1
+from deepresolve.io import save_figure
+from deepresolve.synthetic import dataset1
+
+
+def _res(c: int, t: int, k: int, seed: int = 0) -> Resolution:
+    rng = np.random.default_rng(seed)
+    fivs = rng.normal(size=(c, t, k))
+    il = fivs.var(axis=1)
+    return Resolution(
+        fims=None, fivs=fivs, scores=rng.random((c, t)), weights=np.ones((c, t)), il=il,
+        n_components=rng.integers(1, 4, size=c), bic=np.zeros((c, 3)),
+        nonadditive=il > np.median(il), ofiv=fivs.mean(axis=1), classes=np.arange(c),
+        converged=np.ones((c, t), bool), n_steps=np.ones((c, t), int),
+    )  # fmt: skip
+
+
+def test_fig2_has_a_logo_per_channel_and_saves(tmp_path):
+    res = _res(1, 5, 6)
+    weights = np.random.default_rng(1).normal(size=(6, 4, 8))
+    fig = plot_fig2(res, weights, motif_filters={"CAGGTC": 2})
+    assert len(fig.axes) == 1 + 6
+    assert fig.axes[3].get_xlabel() == "CAGGTC"
+    save_figure(fig, tmp_path / "fig2.png")
+    img = mpimg.imread(tmp_path / "fig2.png")
+    assert img.shape[1] > 800 and img.shape[0] > 300
+    with pytest.raises(ValueError, match="5 filters for 6 channels"):
+        plot_fig2(res, weights[:5])
+
+
+def test_fig3_examples_and_attribution_sums():
+    data = dataset1(n_sequences=600, n_random=0, length=30, seed=0)
+    logits = np.where(data.y[:, 0] == 1, 3.0, -3.0) + np.arange(len(data)) * 1e-4
+    pos, neg = xor_examples(data, logits)
+    assert [m for m, _ in pos["motifs"]] == ["CAGGTC", "GCTCAT"]
+    assert [m for m, _ in neg["motifs"]] == ["CGCTTG", "CAGGTC", "GCTCAT"]
+    assert pos["logit"] > 0 > neg["logit"] and "misclassified" not in pos["title"]
+    x = pos["x"]
+    assert motif_attribution(np.ones_like(x), x, 10, 6) == 6.0
+    rng = np.random.default_rng(0)
+    for ex in (pos, neg):
+        ex.update({m: rng.normal(size=ex["x"].shape) * ex["x"] for m in METHODS})
+    fig = plot_fig3([pos, neg])
+    assert len(fig.axes) == 3 * 2
+    # Wrong-way logits: the examples are still drawn, flagged as misclassified.
+    flipped = xor_examples(data, -logits)
+    assert all("misclassified" in ex["title"] for ex in flipped)
+
+
+def test_fig4_panels():
+    res = _res(4, 3, 7)
+    weights = np.random.default_rng(2).normal(size=(7, 4, 8))
+    fig = plot_fig4a(res, weights, ["a", "b", "c", "d"])
+    assert len(fig.axes) == 1 + 7
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["a", "b", "c", "d"]
+    mats = {name: np.eye(4) for name in ("s", "l", "o", "w")}
+    fig = plot_fig4b(mats, ["1", "2", "3", "4"])
+    assert [ax.get_title() for ax in fig.axes if ax.get_title()] == ["s", "l", "o", "w"]
+    with pytest.raises(ValueError, match="shape"):
+        plot_fig4b({"x": np.eye(3)}, ["1", "2", "3", "4"])
+
+
+def test_figS1_counts_components_per_model_set():
+    sets = {
+        "synthetic I": np.array([2]),
+        "synthetic II": np.array([1, 1, 1, 1]),
+        "TF panel": np.r_[np.ones(420, int), [2, 2]],
+        "DeepSEA": np.r_[np.ones(900, int), np.full(19, 3)],
+    }
+    table = component_counts(sets)
+    assert table.loc["TF panel"].tolist() == [420, 2, 0]
+    assert table.loc["DeepSEA"].tolist() == [900, 0, 19]
+    assert table.loc["synthetic I"].tolist() == [0, 1, 0]
+    fig = plot_figS1(sets)
+    assert len(fig.axes) == 4
+    with pytest.raises(ValueError, match="DeepSEA"):
+        component_counts({"DeepSEA": np.array([0, 1])})

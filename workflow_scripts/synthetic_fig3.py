@@ -1,0 +1,24 @@
+"""Figure 3: DeepLIFT, signed saliency and saliency x input on one positive and one
+negative test example of dataset I."""
+
+import numpy as np
+
+import deepresolve.workflow
+from deepresolve.figures.fig3 import input_attributions, plot_fig3, xor_examples
+from deepresolve.io import save_figure
+from deepresolve.models.synthetic import load_model
+from deepresolve.synthetic import SyntheticData
+from deepresolve.training import predict_logits
+
+sm = snakemake  # noqa: F821
+device = deepresolve.workflow.setup(sm, seed_offset=160)
+seed = int(sm.config["seed"]) + 160
+model = load_model(sm.input.model)
+data = SyntheticData.load(sm.input.data)
+with np.load(sm.input.split) as split:
+    test = data.subset(split["test_idx"])
+logits = predict_logits(model, test.x.astype(np.float32), device="cpu")[:, 0]
+examples = xor_examples(test, logits)
+for ex in examples:
+    ex.update(input_attributions(model, ex["x"], n_shuffles=sm.params.n_shuffles, seed=seed))
+save_figure(plot_fig3(examples), sm.output.fig)

@@ -1,0 +1,21 @@
+"""Figure 4: OFIVs of the 4 classes of dataset II (a) and the class-relationship
+matrices (b)."""
+
+import deepresolve.workflow
+from deepresolve import Resolution
+from deepresolve.figures.fig4 import plot_fig4a, plot_fig4b
+from deepresolve.findings import dataset2_matrices
+from deepresolve.io import save_figure
+from deepresolve.models.synthetic import load_model
+from deepresolve.synthetic import SyntheticData
+
+sm = snakemake  # noqa: F821
+deepresolve.workflow.setup(sm, seed_offset=170)
+res = Resolution.load(sm.input.resolution)
+model = load_model(sm.input.model)
+data = SyntheticData.load(sm.input.data)
+names = [str(c) for c in data.class_names]
+save_figure(plot_fig4a(res, model.conv.weight.detach().numpy(), names), sm.output.fig4a)
+matrices = dataset2_matrices(res, data.y, model.out.weight.detach().numpy())
+short = [n.split(":")[0].replace("class ", "") for n in names]
+save_figure(plot_fig4b(matrices, short), sm.output.fig4b)

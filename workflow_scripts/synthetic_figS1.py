@@ -1,0 +1,17 @@
+"""Figure S1: GMM component counts chosen per class in every analysed model set."""
+
+import deepresolve.workflow
+from deepresolve import Resolution
+from deepresolve.figures.figS1 import plot_figS1
+from deepresolve.io import save_figure
+
+sm = snakemake  # noqa: F821
+deepresolve.workflow.setup(sm, seed_offset=180)
+sets = {
+    "synthetic I": sm.input.dataset1,
+    "synthetic II": sm.input.dataset2,
+    "TF panel": sm.input.tfpanel,
+    "DeepSEA": sm.input.deepsea,
+}
+counts = {name: Resolution.load(path).n_components for name, path in sets.items()}
+save_figure(plot_figS1(counts), sm.output.fig)

@@ -1,0 +1,25 @@
+"""The paper's findings on the synthetic datasets: measured value, paper value, holds."""
+
+import pandas as pd
+
+import deepresolve.workflow
+from deepresolve import Resolution
+from deepresolve.findings import dataset1_findings, dataset2_findings
+from deepresolve.io import read_tsv, write_tsv
+from deepresolve.models.synthetic import load_model
+from deepresolve.synthetic import SyntheticData
+
+sm = snakemake  # noqa: F821
+deepresolve.workflow.setup(sm, seed_offset=190)
+cfg = sm.params.cfg
+model1, model2 = load_model(sm.input.model1), load_model(sm.input.model2)
+one = dataset1_findings(
+    Resolution.load(sm.input.resolution1), model1.conv.weight.detach().numpy(),
+    xor_motifs=cfg["dataset1"]["xor_motifs"], and_motif=cfg["dataset1"]["and_motif"],
+    auc=float(read_tsv(sm.input.auc1)["auc"].iloc[0]),
+)  # fmt: skip
+two = dataset2_findings(
+    Resolution.load(sm.input.resolution2), SyntheticData.load(sm.input.data2).y,
+    model2.out.weight.detach().numpy(), read_tsv(sm.input.auc2)["auc"].to_numpy(),
+)  # fmt: skip
+write_tsv(sm.output.table, pd.concat([one, two], ignore_index=True))

@@ -1,0 +1,22 @@
+"""DeepResolve on the layer between the conv and FC layers of a synthetic model."""
+
+import deepresolve
+import deepresolve.workflow
+from deepresolve.layers import feature_maps, split_sequential
+from deepresolve.models.synthetic import load_model, resolve_layer
+from deepresolve.synthetic import SyntheticData
+
+sm = snakemake  # noqa: F821
+device = deepresolve.workflow.setup(sm, seed_offset=120)
+seed = int(sm.config["seed"]) + 120 + int(sm.wildcards.dataset[-1])
+model = load_model(sm.input.model)
+data = SyntheticData.load(sm.input.data)
+body, head = split_sequential(model, resolve_layer(model))
+k, w = feature_maps(body, data.x[:1].astype("float32")).shape[1:]
+a = sm.params.ascent
+res = deepresolve.resolve(
+    head, (k, w), n_init=a["n_init"], l2=a["l2"], steps=a["steps"], lr=a["lr"], seed=seed,
+    device=device, batch_size=a["batch_size"], class_names=[str(c) for c in data.class_names],
+    progress=False,
+)  # fmt: skip
+res.save(sm.output.resolution)
