@@ -55,3 +55,42 @@ def table(name, category, subcategory=None):
 
 
 # --- helpers of individual analyses below; append, one block per analysis ------------
+
+
+# --- tfpanel: experiment names per source, known when the workflow is parsed ----------
+TFPANEL_JANGGU = ["JangguOct4", "JangguMafk"]
+
+
+def tfpanel_experiments(source=None):
+    """Experiment names of the TF panel, of one source or (``None``) of all, in panel order."""
+    cfg = config["tfpanel"]
+    names = {"simulated": [], "janggu": [], "zeng": []}
+    if "simulated" in cfg["sources"]:
+        names["simulated"] = [f"Sim{i + 1:02d}" for i in range(cfg["n_simulated"])]
+    if "janggu" in cfg["sources"]:
+        names["janggu"] = list(TFPANEL_JANGGU)
+    if "zeng" in cfg["sources"]:
+        import pandas as pd
+
+        table = pd.read_csv(cfg["experiments_table"], sep="\t", comment="#", dtype=str)
+        names["zeng"] = list(table["experiment"])[: cfg.get("max_experiments") or None]
+    if source is not None:
+        return names[source]
+    return [n for s in ("simulated", "janggu", "zeng") for n in names[s]]
+
+
+def tfpanel_data(source=None):
+    """Train and test files of the panel's experiments (of one source, or all)."""
+    return expand(
+        f"{RESULTS}/tfpanel/data/{{experiment}}/{{split}}.data",
+        experiment=tfpanel_experiments(source),
+        split=["train", "test"],
+    )
+
+
+# --- deepsea: which files exist depends on the model source ---------------------------
+def deepsea_truth(wildcards):
+    """The simulated compendium's truth (``{"truth": path}``), or nothing for real DeepSEA."""
+    if config["deepsea"]["source"] == "simulated":
+        return {"truth": f"{RESULTS}/deepsea/compendium/truth.npz"}
+    return {}

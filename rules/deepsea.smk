@@ -1,1 +1,254 @@
 # Rules of the deepsea analysis (see CONTRIBUTING.md for conventions).
+# DeepSEA, or (offline default) a scaled-down DeepSEA trained on a simulated compendium
+# with known class relationships; DeepResolve on the input of the third convolution;
+# channel motifs by receptive-field gradient ascent + TOMTOM (Figure 6); class similarity
+# vs label correlation and last-layer weights (Figure 7), DNase association (Figure 8),
+# clusters of known interacting factors (Figure 9); the similarity-recovery and AUC tables.
+
+DS = f"{RESULTS}/deepsea"
+DSCFG = config["deepsea"]
+
+if DSCFG["source"] == "simulated":
+
+    rule deepsea_simulate:
+        output:
+            train=f"{DS}/compendium/train.npz",
+            val=f"{DS}/compendium/val.npz",
+            test=f"{DS}/test.npz",
+            truth=f"{DS}/compendium/truth.npz",
+        params:
+            compendium=DSCFG["compendium"],
+        log:
+            f"{LOGS}/deepsea_simulate/all.log",
+        benchmark:
+            f"{BENCH}/deepsea_simulate/all.tsv"
+        threads: 1
+        resources:
+            mem_mb=4000,
+            runtime=10,
+        conda:
+            ENV_PY
+        script:
+            "../workflow_scripts/deepsea_simulate.py"
+
+    rule deepsea_train:
+        input:
+            train=f"{DS}/compendium/train.npz",
+            val=f"{DS}/compendium/val.npz",
+        output:
+            model=f"{DS}/model.pt",
+        params:
+            model=DSCFG["model"],
+            train=DSCFG["train"],
+        log:
+            f"{LOGS}/deepsea_train/all.log",
+        benchmark:
+            f"{BENCH}/deepsea_train/all.tsv"
+        threads: 2
+        resources:
+            mem_mb=8000,
+            runtime=60,
+            gpu=1,
+        conda:
+            ENV_PY
+        script:
+            "../workflow_scripts/deepsea_train.py"
+
+else:
+
+    rule deepsea_fetch_model:
+        output:
+            model=f"{DS}/model.pt",
+        params:
+            source=DSCFG["source"],
+            download=DSCFG["download"],
+        log:
+            f"{LOGS}/deepsea_fetch_model/all.log",
+        benchmark:
+            f"{BENCH}/deepsea_fetch_model/all.tsv"
+        threads: 1
+        resources:
+            mem_mb=8000,
+            runtime=60,
+        conda:
+            ENV_PY
+        script:
+            "../workflow_scripts/deepsea_fetch_model.py"
+
+    rule deepsea_fetch_data:
+        input:
+            model=f"{DS}/model.pt",
+        output:
+            test=f"{DS}/test.npz",
+        params:
+            download=DSCFG["download"],
+        log:
+            f"{LOGS}/deepsea_fetch_data/all.log",
+        benchmark:
+            f"{BENCH}/deepsea_fetch_data/all.tsv"
+        threads: 1
+        resources:
+            mem_mb=64000,
+            runtime=240,
+        conda:
+            ENV_PY
+        script:
+            "../workflow_scripts/deepsea_fetch_data.py"
+
+
+rule deepsea_evaluate:
+    input:
+        model=f"{DS}/model.pt",
+        test=f"{DS}/test.npz",
+    output:
+        auc=f"{TABLES}/deepsea_auc.tsv",
+    log:
+        f"{LOGS}/deepsea_evaluate/all.log",
+    benchmark:
+        f"{BENCH}/deepsea_evaluate/all.tsv"
+    threads: 2
+    resources:
+        mem_mb=8000,
+        runtime=60,
+        gpu=1,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/deepsea_evaluate.py"
+
+
+rule deepsea_resolve:
+    input:
+        model=f"{DS}/model.pt",
+        test=f"{DS}/test.npz",
+    output:
+        resolution=f"{DS}/resolution.npz",
+    params:
+        ascent=ascent_params("deepsea"),
+    log:
+        f"{LOGS}/deepsea_resolve/all.log",
+    benchmark:
+        f"{BENCH}/deepsea_resolve/all.tsv"
+    threads: 2
+    resources:
+        mem_mb=16000,
+        runtime=240,
+        gpu=1,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/deepsea_resolve.py"
+
+
+rule deepsea_channel_ascent:
+    input:
+        model=f"{DS}/model.pt",
+        test=f"{DS}/test.npz",
+    output:
+        ascent=f"{DS}/channel_ascent.npz",
+    params:
+        cfg=DSCFG["channel_motifs"],
+    log:
+        f"{LOGS}/deepsea_channel_ascent/all.log",
+    benchmark:
+        f"{BENCH}/deepsea_channel_ascent/all.tsv"
+    threads: 2
+    resources:
+        mem_mb=16000,
+        runtime=120,
+        gpu=1,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/deepsea_channel_ascent.py"
+
+
+rule deepsea_tomtom:
+    input:
+        ascent=f"{DS}/channel_ascent.npz",
+    output:
+        hits=f"{DS}/channel_tomtom.tsv",
+    params:
+        cfg=DSCFG["channel_motifs"],
+    log:
+        f"{LOGS}/deepsea_tomtom/all.log",
+    benchmark:
+        f"{BENCH}/deepsea_tomtom/all.tsv"
+    threads: 2
+    resources:
+        mem_mb=8000,
+        runtime=120,
+    conda:
+        ENV_MEME
+    script:
+        "../workflow_scripts/deepsea_tomtom.py"
+
+
+rule deepsea_fig6:
+    input:
+        unpack(deepsea_truth),
+        ascent=f"{DS}/channel_ascent.npz",
+        hits=f"{DS}/channel_tomtom.tsv",
+    output:
+        figure=f"{FIGURES}/fig6.png",
+        table=f"{TABLES}/fig6_channel_motifs.tsv",
+    params:
+        cfg=DSCFG["channel_motifs"],
+    log:
+        f"{LOGS}/deepsea_fig6/all.log",
+    benchmark:
+        f"{BENCH}/deepsea_fig6/all.tsv"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=20,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/deepsea_fig6.py"
+
+
+rule deepsea_sharing:
+    input:
+        unpack(deepsea_truth),
+        resolution=f"{DS}/resolution.npz",
+        model=f"{DS}/model.pt",
+        test=f"{DS}/test.npz",
+    output:
+        matrices=f"{DS}/similarity.npz",
+        association=f"{DS}/dnase_association.tsv",
+        fig7=f"{FIGURES}/fig7.png",
+        fig8=f"{FIGURES}/fig8.png",
+        fig9=f"{FIGURES}/fig9.png",
+        recovery=f"{TABLES}/deepsea_similarity_recovery.tsv",
+    params:
+        cfg=DSCFG["sharing"],
+    log:
+        f"{LOGS}/deepsea_sharing/all.log",
+    benchmark:
+        f"{BENCH}/deepsea_sharing/all.tsv"
+    threads: 1
+    resources:
+        mem_mb=8000,
+        runtime=30,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/deepsea_sharing.py"
+
+
+DEEPSEA_FINAL = [
+    figure("fig6", "DeepSEA", "Figure 6"),
+    figure("fig7", "DeepSEA", "Figure 7"),
+    figure("fig8", "DeepSEA", "Figure 8"),
+    figure("fig9", "DeepSEA", "Figure 9"),
+    table("fig6_channel_motifs", "DeepSEA", "Figure 6"),
+    table("deepsea_similarity_recovery", "DeepSEA", "Class similarity"),
+    table("deepsea_auc", "DeepSEA", "Model"),
+]
+FINAL += DEEPSEA_FINAL
+
+
+rule deepsea_all:
+    input:
+        DEEPSEA_FINAL,

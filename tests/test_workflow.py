@@ -23,6 +23,74 @@ def test_bad_config_is_rejected_naming_the_key(override, message):
     assert message in out.stdout + out.stderr
 
 
-def test_default_dry_run_plans_the_whole_paper():
+FINAL_OUTPUTS = [
+    *(
+        f"figures/{f}.png"
+        for f in (
+            "fig2",
+            "fig3",
+            "fig4a",
+            "fig4b",
+            "figS1",
+            "fig5",
+            "figS5",
+            "fig6",
+            "fig7",
+            "fig8",
+            "fig9",
+        )
+    ),  # fmt: skip
+    *(
+        f"tables/{t}.tsv"
+        for t in (
+            "synthetic_auc",
+            "table1",
+            "table1_rank_tests",
+            "tfpanel_auc",
+            "tfpanel_motif_map",
+            "fig6_channel_motifs",
+            "deepsea_similarity_recovery",
+            "deepsea_auc",
+        )
+    ),  # fmt: skip
+]
+
+
+def test_default_dry_run_plans_every_figure_and_table_offline():
+    out = snakemake("-n", "--nolock", "--config", "results=/nonexistent/r", "logs=/nonexistent/l")
+    text = out.stdout + out.stderr
+    for path in FINAL_OUTPUTS:
+        assert f"/nonexistent/r/{path}" in text, f"{path} not planned"
     jobs = planned_jobs()
-    assert jobs.get("all") == 1
+    assert not any("download" in rule or "fetch" in rule for rule in jobs), jobs
+
+
+def test_paper_dry_run_downloads_the_422_experiments_and_deepsea():
+    jobs = planned_jobs("--configfile", "config/paper.yaml")
+    assert jobs["tfpanel_download"] == 2 * 422  # train.data and test.data of each experiment
+    assert jobs["deepsea_fetch_model"] == 1 and jobs["deepsea_fetch_data"] == 1
+    assert "tfpanel_simulate" not in jobs and "deepsea_simulate" not in jobs
+
+
+def test_slurm_profile_names_real_rules_and_sends_every_gpu_rule_to_a_gpu_partition():
+    import re
+
+    import yaml
+
+    from tests.workflow import REPO
+
+    profile = yaml.safe_load((REPO / "profiles/slurm/config.yaml").read_text())
+    assert profile["executor"] == "slurm"
+    rules = set(snakemake("--list-rules", "--nolock").stdout.split())
+    assert set(profile["set-resources"]) <= rules
+    assert set(profile["set-threads"]) <= rules
+    smk = "".join(p.read_text() for p in (REPO / "rules").glob("*.smk"))
+    gpu_rules = {
+        m[1] for m in re.finditer(r"^\s*rule (\w+):(.*?)(?=^\s*rule |\Z)", smk, re.S | re.M)
+        if "gpu=1" in m[2]
+    }  # fmt: skip
+    assert gpu_rules, "no rule requests a GPU"
+    for rule in gpu_rules:
+        assert profile["set-resources"][rule]["slurm_partition"] == "gpu", rule
+    snakemake("-n", "--nolock", "--workflow-profile", "profiles/slurm",
+              "--configfile", "config/paper.yaml")  # fmt: skip

@@ -1,0 +1,52 @@
+"""Figure 9: clusters of classes on DeepResolve's class similarity that hold the paper's
+known interacting factors; per group, the similarity sub-matrix (left) and the label
+correlation sub-matrix (right) of the same classes; the group's own classes in red."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from deepresolve.compendium import factor_of
+from deepresolve.sharing import group_cluster
+
+
+def fig9(
+    sim: np.ndarray,
+    labels: np.ndarray,
+    names: Sequence[str],
+    groups: Mapping[str, Sequence[str]],
+    max_size: int = 16,
+) -> Figure:
+    """``sim``: DeepResolve class similarity, ``labels``: label correlation, both ``(C, C)``;
+    ``groups``: title -> factor names. Groups with no class in ``names`` are skipped."""
+    panels = [(g, group_cluster(sim, names, f, max_size)) for g, f in groups.items()]
+    panels = [(g, idx) for g, idx in panels if len(idx)]
+    members = {g: set(f) for g, f in groups.items()}
+    ncol = 2
+    nrow = max(1, int(np.ceil(len(panels) / ncol)))
+    fig, axes = plt.subplots(nrow, 2 * ncol, figsize=(16, 4.2 * nrow), constrained_layout=True,
+                             squeeze=False)  # fmt: skip
+    for ax in axes.ravel():
+        ax.set_axis_off()
+    for p, (group, idx) in enumerate(panels):
+        r, c = divmod(p, ncol)
+        tick = [names[i] for i in idx]
+        for k, (mat, what) in enumerate([(sim, "DeepResolve"), (labels, "label corr.")]):
+            ax = axes[r, 2 * c + k]
+            ax.set_axis_on()
+            im = ax.imshow(np.asarray(mat)[np.ix_(idx, idx)], cmap="RdBu_r", vmin=-1, vmax=1,
+                           interpolation="nearest")  # fmt: skip
+            ax.set_xticks(range(len(idx)), tick, rotation=90, fontsize=5)
+            ax.set_yticks(range(len(idx)), tick if k == 0 else [""] * len(idx), fontsize=5)
+            ax.set_title(f"{group}: {what}", fontsize=9)
+            # the group's own classes in red
+            for lab in [*ax.get_xticklabels(), *ax.get_yticklabels()]:
+                if lab.get_text() and factor_of(lab.get_text()) in members[group]:
+                    lab.set_color("red")
+    if panels:
+        fig.colorbar(im, ax=axes.ravel().tolist(), shrink=0.5, label="similarity / correlation")
+    return fig

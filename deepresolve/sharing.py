@@ -1,0 +1,179 @@
+"""Feature sharing between the classes of a multi-task model (the paper's Figures 7-9):
+class order by assay, association of each TF/histone class with DNase classes,
+hierarchical clustering on DeepResolve's class similarity, and how well a similarity
+matrix recovers known related classes.
+
+Class names follow DeepSEA's ``cell|factor|treatment``; ``sim`` matrices are ``(C, C)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy.cluster.hierarchy import fcluster, leaves_list, linkage
+from scipy.spatial.distance import squareform
+from scipy.stats import spearmanr
+
+from deepresolve.compendium import class_kind, factor_of
+
+KIND_ORDER = ("DNase", "TF", "Histone")
+
+
+def kind_order(names: Sequence[str]) -> np.ndarray:
+    """Indices that sort classes DNase, TF, histone (stable within a kind)."""
+    rank = {k: i for i, k in enumerate(KIND_ORDER)}
+    return np.argsort([rank[class_kind(n)] for n in names], kind="stable")
+
+
+def dnase_association(
+    sim: np.ndarray, names: Sequence[str], q_pos: float = 0.85, q_neg: float = 0.15
+) -> pd.DataFrame:
+    """Per TF/histone class: how many DNase classes it is strongly similar to.
+
+    Thresholds are quantiles of all off-diagonal similarities (the paper: 0.52 = 85% and
+    0 = 15% quantiles). Columns: class, kind, n_positive (sim > hi), n_negative (sim < lo),
+    score = n_positive - n_negative, hi, lo; sorted by score, descending.
+    """
+    sim = np.asarray(sim, dtype=np.float64)
+    _check_square(sim, names)
+    kinds = np.array([class_kind(n) for n in names])
+    dnase, other = np.flatnonzero(kinds == "DNase"), np.flatnonzero(kinds != "DNase")
+    if len(dnase) == 0 or len(other) == 0:
+        raise ValueError("need both DNase and TF/histone classes")
+    off = sim[~np.eye(len(sim), dtype=bool)]
+    hi, lo = np.quantile(off, q_pos), np.quantile(off, q_neg)
+    sub = sim[np.ix_(other, dnase)]
+    table = pd.DataFrame(
+        {
+            "class": [names[i] for i in other],
+            "kind": kinds[other],
+            "n_positive": (sub > hi).sum(axis=1),
+            "n_negative": (sub < lo).sum(axis=1),
+        }
+    )
+    table["score"] = table["n_positive"] - table["n_negative"]
+    table["hi"], table["lo"] = hi, lo
+    return table.sort_values(["score", "class"], ascending=[False, True], kind="stable")
+
+
+def similarity_linkage(sim: np.ndarray, method: str = "average") -> np.ndarray:
+    """Hierarchical clustering (SciPy linkage) with distance ``1 - sim``."""
+    sim = np.asarray(sim, dtype=np.float64)
+    dist = np.clip(1.0 - (sim + sim.T) / 2, 0.0, 2.0)
+    np.fill_diagonal(dist, 0.0)
+    return linkage(squareform(dist, checks=False), method=method)
+
+
+def cluster_order(sim: np.ndarray) -> np.ndarray:
+    """Leaf order of :func:`similarity_linkage` (for ordering heat maps)."""
+    if len(sim) < 2:
+        return np.arange(len(sim))
+    return leaves_list(similarity_linkage(sim))
+
+
+def bicluster_order(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column leaf orders of average-linkage clusterings (Euclidean) of the rows
+    and of the columns of a ``(R, S)`` block (Figure 8a)."""
+    block = np.asarray(block, dtype=np.float64)
+
+    def order(a: np.ndarray) -> np.ndarray:
+        return leaves_list(linkage(a, method="average")) if len(a) > 1 else np.arange(len(a))
+
+    return order(block), order(block.T)
+
+
+def clusters(sim: np.ndarray, max_distance: float = 0.5) -> np.ndarray:
+    """Flat cluster label of each class ``(C,)``: average-linkage clusters of ``1 - sim``
+    cut at ``max_distance``."""
+    return fcluster(similarity_linkage(sim), t=max_distance, criterion="distance")
+
+
+def group_members(names: Sequence[str], factors: Sequence[str]) -> np.ndarray:
+    """Indices of the classes whose factor (``cell|factor|...``) is one of ``factors``."""
+    wanted = set(factors)
+    return np.array([i for i, n in enumerate(names) if factor_of(n) in wanted], dtype=np.int64)
+
+
+def group_recovery(
+    matrices: Mapping[str, np.ndarray],
+    names: Sequence[str],
+    groups: Mapping[str, Sequence[str]],
+    percentile_cut: float = 0.9,
+    truth: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """How strongly each similarity matrix links the classes of each known group.
+
+    For a group (factor names, e.g. ``["c-Fos", "JunD"]``) the pairs are its classes of
+    *different* factors; a pair's percentile is the fraction of all class pairs with a lower
+    value in that matrix. ``recovered``: the mean percentile is at least ``percentile_cut``.
+    With ``truth`` (the true class similarity of a simulation) a row per matrix for
+    ``"all pairs"`` gives the Spearman correlation with the truth over all pairs.
+
+    Columns: group, method, n_classes, n_pairs, mean_similarity, mean_percentile,
+    recovered, spearman_vs_truth.
+    """
+    names = list(names)
+    iu = np.triu_indices(len(names), k=1)
+    factors = np.array([factor_of(n) for n in names])
+    rows = []
+    for method, sim in matrices.items():
+        sim = np.asarray(sim, dtype=np.float64)
+        _check_square(sim, names)
+        values = sim[iu]
+        sorted_values = np.sort(values)
+        for group, members in groups.items():
+            idx = group_members(names, members)
+            pairs = [(i, j) for a, i in enumerate(idx) for j in idx[a + 1 :]
+                     if factors[i] != factors[j]]  # fmt: skip
+            if pairs:
+                v = np.array([sim[i, j] for i, j in pairs])
+                pct = np.searchsorted(sorted_values, v, side="left") / len(sorted_values)
+                mean_v, mean_p = float(v.mean()), float(pct.mean())
+            else:
+                mean_v = mean_p = np.nan
+            rows.append(dict(group=group, method=method, n_classes=len(idx), n_pairs=len(pairs),
+                             mean_similarity=mean_v, mean_percentile=mean_p,
+                             recovered=bool(mean_p >= percentile_cut) if pairs else False,
+                             spearman_vs_truth=np.nan))  # fmt: skip
+        if truth is not None:
+            rho = spearmanr(values, np.asarray(truth)[iu]).statistic
+            rows.append(dict(group="all pairs", method=method, n_classes=len(names),
+                             n_pairs=len(values), mean_similarity=float(values.mean()),
+                             mean_percentile=np.nan, recovered=False,
+                             spearman_vs_truth=float(rho)))  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def group_cluster(
+    sim: np.ndarray, names: Sequence[str], factors: Sequence[str], max_size: int = 16
+) -> np.ndarray:
+    """The classes shown for a group in Figure 9: the smallest cluster of the average-linkage
+    tree on ``1 - sim`` that holds all the group's classes, or, when that has more than
+    ``max_size`` classes, the group's classes plus their nearest neighbours up to
+    ``max_size``. Returned in dendrogram order."""
+    idx = group_members(names, factors)
+    if len(idx) == 0:
+        return idx
+    n = len(names)
+    members: list[set[int]] = [{i} for i in range(n)]
+    chosen = None
+    for a, b, *_ in similarity_linkage(sim) if n > 1 else []:
+        merged = members[int(a)] | members[int(b)]
+        members.append(merged)
+        if set(idx) <= merged:
+            chosen = merged
+            break
+    if chosen is None or len(chosen) > max_size:
+        mean_sim = np.asarray(sim)[idx].mean(axis=0)
+        others = [i for i in np.argsort(-mean_sim, kind="stable") if i not in set(idx)]
+        chosen = set(idx) | set(others[: max(0, max_size - len(idx))])
+    chosen_idx = np.array(sorted(chosen))
+    order = cluster_order(np.asarray(sim)[np.ix_(chosen_idx, chosen_idx)])
+    return chosen_idx[order]
+
+
+def _check_square(sim: np.ndarray, names: Sequence[str]) -> None:
+    if sim.ndim != 2 or sim.shape[0] != sim.shape[1] or len(sim) != len(names):
+        raise ValueError(f"similarity must be (C, C) with C={len(names)}, got {sim.shape}")

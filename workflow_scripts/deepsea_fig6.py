@@ -1,0 +1,23 @@
+"""Figure 6 and its table: channels of the analysed layer matched to JASPAR motifs."""
+
+import numpy as np
+
+import deepresolve.workflow
+from deepresolve.figures.fig6 import fig6
+from deepresolve.io import read_tsv, save_figure, write_tsv
+from deepresolve.jaspar import load_jaspar
+from deepresolve.receptive import ChannelAscent, channel_motif_table, channel_motifs
+
+sm = snakemake  # noqa: F821
+deepresolve.workflow.setup(sm, seed_offset=380)
+cfg = sm.params.cfg
+ascent = ChannelAscent.load(sm.input.ascent)
+queries = channel_motifs(ascent, cfg["threshold"], cfg["min_ic"], cfg["tomtom_starts"])
+hits = read_tsv(sm.input.hits, dtype={"query": str, "target": str})
+planted = list(np.load(sm.input.truth)["motif_ids"]) if sm.input.get("truth") else None
+pairs, table = channel_motif_table(hits, ascent, q_cut=cfg["qvalue"], planted=planted)
+write_tsv(sm.output.table, table)
+best = table.dropna(subset=["query"])
+pwms = {int(r.channel): queries.by_id(r.query) for r in best.itertuples()}
+jaspar = load_jaspar(cfg["jaspar_release"])
+save_figure(fig6(pairs, pwms, jaspar, q_cut=cfg["qvalue"]), sm.output.figure)

@@ -1,0 +1,50 @@
+"""Feature sharing between classes: the class-by-class matrices (DeepResolve similarity,
+label correlation, last-layer weights), Figures 7-9, the DNase association table and the
+similarity-recovery table (against the truth when the compendium is simulated)."""
+
+import numpy as np
+
+import deepresolve.workflow
+from deepresolve import Resolution, class_similarity
+from deepresolve.compendium import PAPER_GROUPS
+from deepresolve.figures.fig7 import fig7
+from deepresolve.figures.fig8 import fig8
+from deepresolve.figures.fig9 import fig9
+from deepresolve.io import save_figure, save_npz, write_tsv
+from deepresolve.models.deepsea import load_model
+from deepresolve.sharing import dnase_association, group_recovery
+from deepresolve.similarity import label_correlation, signed_ofiv_correlation, weight_cosine
+
+sm = snakemake  # noqa: F821
+deepresolve.workflow.setup(sm, seed_offset=390)
+cfg = sm.params.cfg
+res = Resolution.load(sm.input.resolution)
+model, names = load_model(sm.input.model)
+if res.labels() != names:
+    raise ValueError(f"{sm.input.resolution}: classes differ from those of {sm.input.model}")
+m = {
+    "deepresolve": class_similarity(res.ofiv),
+    "signed_ofiv": signed_ofiv_correlation(res.ofiv),
+    "labels": label_correlation(np.load(sm.input.test)["y"]),
+    "weights": weight_cosine(model.out.weight.detach().numpy()),
+}
+save_npz(sm.output.matrices, class_names=np.array(names), **m)
+
+panels = {
+    "DeepResolve class similarity": m["deepresolve"],
+    "label correlation": m["labels"],
+    "last-layer weight cosine": m["weights"],
+}
+save_figure(fig7(panels, names, reference="DeepResolve class similarity"), sm.output.fig7)
+
+association = dnase_association(m["deepresolve"], names, cfg["q_positive"], cfg["q_negative"])
+write_tsv(sm.output.association, association)
+save_figure(fig8(m["deepresolve"], names, association), sm.output.fig8)
+
+figure = fig9(m["deepresolve"], m["labels"], names, PAPER_GROUPS, max_size=cfg["max_cluster"])
+save_figure(figure, sm.output.fig9)
+
+truth = np.load(sm.input.truth)["similarity"] if sm.input.get("truth") else None
+recovery = group_recovery(m, names, PAPER_GROUPS, cfg["percentile_cut"], truth)
+print(recovery.to_string())
+write_tsv(sm.output.recovery, recovery)

@@ -1,0 +1,22 @@
+"""Simulate the DeepSEA-like compendium: train/validation/test sequences and the truth."""
+
+import numpy as np
+
+import deepresolve.workflow
+from deepresolve.compendium import simulate
+from deepresolve.io import save_npz
+
+sm = snakemake  # noqa: F821
+deepresolve.workflow.setup(sm, seed_offset=300)
+cfg = dict(sm.params.compendium)
+sizes = [cfg.pop(k) for k in ("n_train", "n_val", "n_test")]
+data = simulate(sum(sizes), seed=int(sm.config["seed"]) + 300, **cfg)
+names = np.array(data.class_names)
+bounds = np.cumsum([0, *sizes])
+for path, lo, hi in zip(sm.output[:3], bounds[:-1], bounds[1:], strict=True):
+    save_npz(path, x=data.x[lo:hi], y=data.y[lo:hi], class_names=names)
+save_npz(
+    sm.output.truth, weights=data.weights, thresholds=data.thresholds, class_names=names,
+    motif_names=np.array(data.motif_names), motif_ids=np.array(data.motif_ids),
+    similarity=data.truth_similarity(),
+)  # fmt: skip

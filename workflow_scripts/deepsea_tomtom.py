@@ -1,0 +1,17 @@
+"""TOMTOM of every channel's gradient-ascent PWMs against JASPAR CORE vertebrates."""
+
+import deepresolve.workflow
+from deepresolve.io import write_tsv
+from deepresolve.jaspar import load_jaspar
+from deepresolve.receptive import ChannelAscent, channel_motifs
+from deepresolve.tomtom import tomtom
+
+sm = snakemake  # noqa: F821
+deepresolve.workflow.setup(sm, seed_offset=370)
+cfg = sm.params.cfg
+queries = channel_motifs(
+    ChannelAscent.load(sm.input.ascent), cfg["threshold"], cfg["min_ic"], cfg["tomtom_starts"]
+)
+hits = tomtom(queries, load_jaspar(cfg["jaspar_release"]), backend=cfg["backend"],
+              thresh=cfg["report_qvalue"], threads=sm.threads)  # fmt: skip
+write_tsv(sm.output.hits, hits)
