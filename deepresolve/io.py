@@ -65,6 +65,20 @@ def save_npz(path: str | os.PathLike, **arrays: np.ndarray) -> None:
         np.savez_compressed(fh, **arrays)
 
 
+def load_npz(path: str | os.PathLike, required: list[str], what: str) -> dict[str, np.ndarray]:
+    """All arrays of an ``.npz`` file written by :func:`save_npz`; raises ``ValueError``
+    naming ``path`` when it is not one or lacks any of the ``required`` arrays."""
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            data = {k: npz[k] for k in npz.files}
+    except (OSError, ValueError) as err:
+        raise ValueError(f"{path}: not a saved {what} ({err})") from err
+    missing = [k for k in required if k not in data]
+    if missing:
+        raise ValueError(f"{path}: not a saved {what}, missing arrays {missing}")
+    return data
+
+
 def save_figure(fig: Any, path: str | os.PathLike, dpi: int = 150) -> None:
     """Save a matplotlib figure atomically and close it."""
     import matplotlib.pyplot as plt

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from deepresolve.io import save_npz
+from deepresolve.io import load_npz, save_npz
 
 _ARRAYS = (
     "fims", "fivs", "scores", "weights", "il", "n_components", "bic",
@@ -81,14 +81,7 @@ class Resolution:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Resolution:
-        try:
-            with np.load(path, allow_pickle=False) as npz:
-                data = {k: npz[k] for k in npz.files}
-        except (OSError, ValueError) as err:
-            raise ValueError(f"{path}: not a saved Resolution ({err})") from err
-        missing = [k for k in _ARRAYS if k != "fims" and k not in data]
-        if missing:
-            raise ValueError(f"{path}: not a saved Resolution, missing arrays {missing}")
+        data = load_npz(path, [k for k in _ARRAYS if k != "fims"], "Resolution")
         kwargs = {f.name: data.get(f.name) for f in fields(cls) if f.name != "params"}
         kwargs["params"] = json.loads(str(data["params"])) if "params" in data else {}
         return cls(**kwargs)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from deepresolve.io import save_npz
+from deepresolve.io import load_npz, save_npz
 from deepresolve.sequences import ALPHABET, decode
 
 DATASET1_AND = "CAGGTC"
@@ -74,14 +74,7 @@ class SyntheticData:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> SyntheticData:
-        try:
-            with np.load(path, allow_pickle=False) as npz:
-                data = {k: npz[k] for k in npz.files}
-        except (OSError, ValueError) as err:
-            raise ValueError(f"{path}: not a saved synthetic dataset ({err})") from err
-        missing = [k for k in _FIELDS if k not in data]
-        if missing:
-            raise ValueError(f"{path}: not a saved synthetic dataset, missing arrays {missing}")
+        data = load_npz(path, list(_FIELDS), "synthetic dataset")
         return cls(**{k: data[k] for k in _FIELDS})
 
     def to_zeng(self, column: int = 0) -> pd.DataFrame:
