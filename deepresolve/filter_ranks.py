@@ -9,6 +9,7 @@ DeepMotif ranks its generated motifs by class score instead of ranking filters.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -131,6 +132,19 @@ def normalise_activations(pos: np.ndarray, neg: np.ndarray) -> tuple[np.ndarray,
     span = both.max(axis=(0, 2), keepdims=True) - lo
     scaled = (both - lo) / np.where(span > 0, span, 1.0)
     return scaled[0], scaled[1]
+
+
+def load_filter_activity(
+    scores_path: str | os.PathLike, pvalues_path: str | os.PathLike
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(act_pos, act_neg, pvalues)``, each ``(E, K)``, from the panel's filter-score and
+    TOMTOM ``.npz`` files: activations scaled by :func:`normalise_activations`, and each
+    filter's TOMTOM p-value against its experiment's known motif."""
+    with np.load(scores_path) as f:
+        act_pos, act_neg = normalise_activations(f["act_pos"], f["act_neg"])
+    with np.load(pvalues_path) as f:
+        pvalues = f["filters"]
+    return act_pos, act_neg, pvalues
 
 
 def artifacts(

@@ -7,7 +7,7 @@ import pandas as pd
 import deepresolve
 import deepresolve.workflow
 from deepresolve.figures.figS5 import plot_figS5
-from deepresolve.filter_ranks import artifacts, normalise_activations, rank_groups
+from deepresolve.filter_ranks import artifacts, load_filter_activity, rank_groups
 from deepresolve.io import save_figure, write_tsv
 from deepresolve.models.tfcnn import filter_weights, load_panel
 from deepresolve.pwm import filter_pwms, information_content
@@ -27,16 +27,14 @@ def total_ic(weights):
 
 ic_pos, ic_neg = total_ic(flat), total_ic(-flat)
 res = deepresolve.Resolution.load(sm.input.resolution)
+act_pos, _, pvalues = load_filter_activity(sm.input.scores, sm.input.pvalues)
 with np.load(sm.input.scores) as f:
-    act_pos, _ = normalise_activations(f["act_pos"], f["act_neg"])
     scores = {
         "DeepResolve": res.ofiv,
         "DeepLIFT": f["deeplift"],
         "saliency": f["saliency"],
         "gradient_x_input": f["gradient_x_input"],
     }
-with np.load(sm.input.pvalues) as f:
-    pvalues = f["filters"]
 cutoff = float(np.quantile(act_pos, 0.25))
 groups = rank_groups(res.ofiv)
 save_figure(plot_figS5(ic_pos, ic_neg, act_pos, pvalues, groups, cutoff), sm.output.fig)
