@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 from deepresolve.compendium import (
+    CELL_CONTEXT,
     MOTIFS,
     PAPER_GROUPS,
     class_kind,
@@ -80,6 +81,25 @@ def test_labels_follow_the_motif_logic(small):
     i, j = sim.class_names.index("K562|c-Fos|None"), sim.class_names.index("HepG2|JunD|None")
     k = sim.class_names.index("K562|NRSF|None")
     assert truth[i, j] > 0.3 and truth[i, k] < 0.0
+    # a TF class is an AND of its factor motif and its cell's context motif
+    ap1, gata1 = (sim.z[:, list(MOTIFS).index(m)] for m in ("AP1", "GATA1"))
+    assert sim.y[ap1 & gata1, i].mean() > 0.85
+    assert sim.y[ap1 & ~gata1, i].mean() < 0.15 and sim.y[~ap1 & gata1, i].mean() < 0.15
+
+
+def test_classes_that_share_a_motif_have_uncorrelated_labels():
+    sim = simulate(4000, length=300, seed=5)
+    contexts = [list(MOTIFS).index(m) for m in set(CELL_CONTEXT.values())]
+    assert sim.z[:, contexts].sum(axis=1).max() == 1  # at most one cell type per sequence
+    labels = np.corrcoef(sim.y.T.astype(np.float64))
+    truth = sim.truth_similarity()
+    table = group_recovery({"labels": labels, "truth": truth}, sim.class_names, PAPER_GROUPS)
+    for group in PAPER_GROUPS:
+        rows = table[table.group == group].set_index("method")
+        assert rows.loc["truth", "mean_similarity"] > 0.3, group  # designed sharing
+        assert rows.loc["labels", "mean_similarity"] < 0.15, group  # but little label sharing
+    i, j = sim.class_names.index("K562|c-Fos|None"), sim.class_names.index("HepG2|JunD|None")
+    assert (sim.y[:, i] & sim.y[:, j]).mean() < 0.01  # nearly mutually exclusive
 
 
 def test_simulation_rejects_bad_values():
