@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from deepresolve.baselines.deepmotif import information_content
-
 __all__ = ["filter_pwms", "information_content", "trim"]
+
+
+def information_content(p: np.ndarray) -> np.ndarray:
+    """Information content in bits of each column of a ``(4, L)`` probability matrix
+    against a uniform background: ``2 + sum_b p_b log2 p_b``, ``(L,)``."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        plogp = np.where(p > 0, p * np.log2(p), 0.0)
+    return 2.0 + plogp.sum(0)
 
 
 def filter_pwms(weights: np.ndarray) -> np.ndarray:

@@ -24,6 +24,7 @@ import torch
 from torch import nn
 
 from deepresolve.io import save_npz
+from deepresolve.pwm import filter_pwms, information_content
 from deepresolve.runtime import get_device
 
 ScoreFn = Callable[..., torch.Tensor]
@@ -241,20 +242,6 @@ def enhanced_deepmotif(
     )
 
 
-def _column_probabilities(x: np.ndarray) -> np.ndarray:
-    """Columns of a non-negative ``(4, L)`` normalised to sum 1; zero columns -> 0.25."""
-    total = x.sum(0, keepdims=True)
-    return np.where(total > 0, x / np.where(total > 0, total, 1), 0.25)
-
-
-def information_content(p: np.ndarray) -> np.ndarray:
-    """Information content in bits of each column of a ``(4, L)`` probability matrix
-    against a uniform background: ``2 + sum_b p_b log2 p_b``, ``(L,)``."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        plogp = np.where(p > 0, p * np.log2(p), 0.0)
-    return 2.0 + plogp.sum(0)
-
-
 def most_informative_window(x: np.ndarray, width: int = 25) -> tuple[int, np.ndarray]:
     """The ``width``-bp window of a non-negative ``(4, L)`` input with the highest total
     information content (bits) after column normalisation.
@@ -271,7 +258,7 @@ def most_informative_window(x: np.ndarray, width: int = 25) -> tuple[int, np.nda
         raise ValueError(f"window width {width} is longer than the input length {x.shape[1]}")
     if (x < 0).any() or not np.isfinite(x).all():
         raise ValueError("x must be finite and non-negative")
-    p = _column_probabilities(x)
+    p = filter_pwms(x[None])[0]  # columns normalised to sum 1; zero columns uniform
     ic = np.concatenate([[0.0], np.cumsum(information_content(p))])
     window_ic = ic[width:] - ic[:-width]
     start = int(np.argmax(window_ic))
