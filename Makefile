@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 # janggu 0.10.2's wheel ships real Oct4/MafK ChIP-seq peaks (the TF panel's real data).
 JANGGU := resources/downloads/janggu/janggu-0.10.2-py2.py3-none-any.whl
 $(JANGGU): $(VENV)/.installed
-	$(BIN)/python -c "from deepresolve.tfpanel import fetch_janggu_wheel as f; f('$(@D)')"
+	$(BIN)/python -c "from deepresolve.paper.tfpanel.data import fetch_janggu_wheel as f; f('$(@D)')"
 
 setup: $(VENV)/.installed $(JANGGU)
 

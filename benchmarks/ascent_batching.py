@@ -25,7 +25,7 @@ import deepresolve
 from deepresolve.ascent import ascend
 from deepresolve.io import write_text
 from deepresolve.layers import split_sequential
-from deepresolve.models.deepsea import PAPER_ARCH, RESOLVE_LAYER, deepsea
+from deepresolve.paper.deepsea.models import PAPER_ARCH, RESOLVE_LAYER, deepsea
 
 
 def deepsea_head() -> nn.Sequential:

@@ -21,8 +21,8 @@ import torch
 
 import deepresolve
 from deepresolve.layers import split_sequential
-from deepresolve.models.deepsea import PAPER_ARCH, RESOLVE_LAYER, deepsea, resolved_shape
-from deepresolve.receptive import channel_ascent
+from deepresolve.paper.deepsea.models import PAPER_ARCH, RESOLVE_LAYER, deepsea, resolved_shape
+from deepresolve.paper.deepsea.receptive import channel_ascent
 
 
 def _sync(device: torch.device) -> None:

@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 
 from deepresolve.io import write_text
-from deepresolve.models.tfcnn import panel_member, tf_panel
+from deepresolve.paper.tfpanel.models import panel_member, tf_panel
 
 
 def time_panel(e: int, batch: int, steps: int, device: str) -> float:

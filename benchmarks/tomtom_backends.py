@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 
 from deepresolve.io import write_tsv
-from deepresolve.jaspar import MotifSet, load_jaspar
-from deepresolve.pwm import filter_pwms
-from deepresolve.tomtom import find_tomtom, tomtom
+from deepresolve.motifs.jaspar import MotifSet, load_jaspar
+from deepresolve.motifs.pwm import filter_pwms
+from deepresolve.motifs.tomtom import find_tomtom, tomtom
 
 SETTINGS = {
     "meme pearson incomplete": dict(backend="meme"),

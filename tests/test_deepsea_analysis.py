@@ -8,7 +8,9 @@ import pytest
 import torch
 from torch import nn
 
-from deepresolve.compendium import (
+from deepresolve.layers import split_sequential
+from deepresolve.motifs.jaspar import load_jaspar
+from deepresolve.paper.deepsea.compendium import (
     CELL_CONTEXT,
     MOTIFS,
     PAPER_GROUPS,
@@ -17,14 +19,12 @@ from deepresolve.compendium import (
     factor_of,
     simulate,
 )
-from deepresolve.figures.fig6 import fig6, qvalue_matrix
-from deepresolve.figures.fig7 import class_display_order, fig7
-from deepresolve.figures.fig8 import fig8
-from deepresolve.figures.fig9 import fig9
-from deepresolve.jaspar import load_jaspar
-from deepresolve.layers import split_sequential
-from deepresolve.models.deepsea import RESOLVE_LAYER, deepsea
-from deepresolve.receptive import (
+from deepresolve.paper.deepsea.figures.fig6 import fig6, qvalue_matrix
+from deepresolve.paper.deepsea.figures.fig7 import class_display_order, fig7
+from deepresolve.paper.deepsea.figures.fig8 import fig8
+from deepresolve.paper.deepsea.figures.fig9 import fig9
+from deepresolve.paper.deepsea.models import RESOLVE_LAYER, deepsea
+from deepresolve.paper.deepsea.receptive import (
     ChannelAscent,
     ascent_pwms,
     channel_ascent,
@@ -32,7 +32,7 @@ from deepresolve.receptive import (
     channel_motifs,
     top_fragments,
 )
-from deepresolve.sharing import dnase_association, group_cluster, group_recovery
+from deepresolve.paper.deepsea.sharing import dnase_association, group_cluster, group_recovery
 
 
 @pytest.fixture(scope="module")

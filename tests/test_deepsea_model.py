@@ -9,9 +9,9 @@ import scipy.io
 import torch
 import torchfile
 
-from deepresolve.deepsea_bundle import extract_member, read_mat, validate_tarball
 from deepresolve.layers import split_sequential
-from deepresolve.models.deepsea import (
+from deepresolve.paper.deepsea.bundle import extract_member, read_mat, validate_tarball
+from deepresolve.paper.deepsea.models import (
     PAPER_ARCH,
     RESOLVE_LAYER,
     conv_output_width,

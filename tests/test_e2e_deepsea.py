@@ -7,7 +7,7 @@ import pytest
 from matplotlib.image import imread
 
 from deepresolve import Resolution
-from deepresolve.compendium import PAPER_GROUPS
+from deepresolve.paper.deepsea.compendium import PAPER_GROUPS
 
 pytestmark = pytest.mark.slow
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from deepresolve import Resolution
-from deepresolve.findings import FINDING_COLUMNS
+from deepresolve.paper.synthetic.findings import FINDING_COLUMNS
 
 pytestmark = pytest.mark.slow
 

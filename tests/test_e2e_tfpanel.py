@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 import deepresolve
-from deepresolve.jaspar import load_jaspar
+from deepresolve.motifs.jaspar import load_jaspar
 
 pytestmark = pytest.mark.slow
 

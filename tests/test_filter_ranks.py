@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from deepresolve.filter_ranks import (
+from deepresolve.paper.tfpanel.filter_ranks import (
     artifacts,
     best_filter_ranks,
     hits,
@@ -84,8 +84,8 @@ def test_rank_tests_small_samples_give_nan():
 
 
 def test_panel_findings_hold_and_fail_as_measured():
-    from deepresolve.filter_ranks import topk_table
-    from deepresolve.panel_findings import FINDING_COLUMNS, panel_findings
+    from deepresolve.paper.tfpanel.filter_ranks import topk_table
+    from deepresolve.paper.tfpanel.findings import FINDING_COLUMNS, panel_findings
 
     rng = np.random.default_rng(0)
     e, k = 20, 16

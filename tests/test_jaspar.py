@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from deepresolve.jaspar import (
+from deepresolve.motifs.jaspar import (
     MOTIF_MAP_RELEASES,
     MotifSet,
     experiment_motifs,
@@ -13,7 +13,7 @@ from deepresolve.jaspar import (
     read_meme,
     write_meme,
 )
-from deepresolve.pwm import filter_pwms
+from deepresolve.motifs.pwm import filter_pwms
 
 REPO = Path(__file__).resolve().parents[1]
 MOTIF_MAP = REPO / "resources" / "tfpanel" / "experiments.tsv"

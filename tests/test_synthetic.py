@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 import torch
 
-from deepresolve import Resolution, synthetic
-from deepresolve.findings import (
+from deepresolve import Resolution
+from deepresolve.layers import feature_maps, split_sequential
+from deepresolve.paper.synthetic import data as synthetic
+from deepresolve.paper.synthetic.findings import (
     FINDING_COLUMNS,
     best_matching_filters,
     dataset1_findings,
@@ -13,8 +15,7 @@ from deepresolve.findings import (
     group_separation,
     motif_match_scores,
 )
-from deepresolve.layers import feature_maps, split_sequential
-from deepresolve.models.synthetic import load_model, resolve_layer, save_model, synthetic_cnn
+from deepresolve.paper.synthetic.models import load_model, resolve_layer, save_model, synthetic_cnn
 from deepresolve.sequences import decode
 
 
@@ -214,7 +215,7 @@ def test_dataset2_model_learns_and_deepresolve_recovers_feature_sharing():
     class similarity, unlike the label correlation, groups classes 1-3 apart from class 4.
     (Full size: AUC >= 0.96 per class, asserted by the workflow's findings table.)"""
     import deepresolve
-    from deepresolve.models.synthetic import train_synthetic_cnn
+    from deepresolve.paper.synthetic.models import train_synthetic_cnn
     from deepresolve.training import TrainConfig
 
     data = synthetic.dataset2(n_per_class=2500, seed=0)

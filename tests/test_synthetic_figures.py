@@ -5,12 +5,17 @@ import numpy as np
 import pytest
 
 from deepresolve import Resolution
-from deepresolve.figures.fig2 import plot_fig2
-from deepresolve.figures.fig3 import METHODS, motif_attribution, plot_fig3, xor_examples
-from deepresolve.figures.fig4 import plot_fig4a, plot_fig4b
-from deepresolve.figures.figS1 import component_counts, plot_figS1
 from deepresolve.io import save_figure
-from deepresolve.synthetic import dataset1
+from deepresolve.paper.figS1 import component_counts, plot_figS1
+from deepresolve.paper.synthetic.data import dataset1
+from deepresolve.paper.synthetic.figures.fig2 import plot_fig2
+from deepresolve.paper.synthetic.figures.fig3 import (
+    METHODS,
+    motif_attribution,
+    plot_fig3,
+    xor_examples,
+)
+from deepresolve.paper.synthetic.figures.fig4 import plot_fig4a, plot_fig4b
 
 
 def _res(c: int, t: int, k: int, seed: int = 0) -> Resolution:

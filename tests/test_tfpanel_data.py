@@ -8,8 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from deepresolve.sequences import decode, one_hot
-from deepresolve.tfpanel import (
+from deepresolve.paper.tfpanel.data import (
     best_match_starts,
     fetch_janggu_wheel,
     jaspar_ids,
@@ -21,6 +20,7 @@ from deepresolve.tfpanel import (
     simulate_experiment,
     split_pairs,
 )
+from deepresolve.sequences import decode, one_hot
 
 # A sharp 8-bp motif, GATTACAG with 0.9 per column.
 CONSENSUS = "GATTACAG"

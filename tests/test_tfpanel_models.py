@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from deepresolve.layers import split_sequential
-from deepresolve.models.tfcnn import (
+from deepresolve.paper.tfpanel.models import (
     LAYER,
     filter_weights,
     load_panel,
@@ -15,7 +15,13 @@ from deepresolve.models.tfcnn import (
     save_panel,
     tf_panel,
 )
-from deepresolve.panel import PanelData, encode, fit_panel, one_hot_codes, panel_logits
+from deepresolve.paper.tfpanel.panel import (
+    PanelData,
+    encode,
+    fit_panel,
+    one_hot_codes,
+    panel_logits,
+)
 from deepresolve.training import TrainConfig
 
 E, L = 3, 41
@@ -98,7 +104,7 @@ def test_fit_panel_learns_each_model_independently():
     panel = tf_panel(2, width=9, seed=0)
     fit_panel(panel, train, val, cfg)
     test = PanelData.stack(motif_sets(rng, 300, motifs))
-    from deepresolve.panel import panel_auc
+    from deepresolve.paper.tfpanel.panel import panel_auc
 
     auc = panel_auc(panel_logits(panel, test), test)
     assert (auc > 0.95).all(), auc

@@ -15,11 +15,10 @@ import torch
 import yaml
 
 import deepresolve
-from deepresolve.jaspar import MotifSet, load_jaspar
-from deepresolve.models.tfcnn import filter_weights, panel_head, panel_size, tf_panel
-from deepresolve.panel import PanelData, encode, fit_panel, panel_auc, panel_logits
-from deepresolve.pwm import filter_pwms, trim
-from deepresolve.tfpanel import (
+from deepresolve.motifs.jaspar import MotifSet, load_jaspar
+from deepresolve.motifs.pwm import filter_pwms, trim
+from deepresolve.motifs.tomtom import find_tomtom, match_pvalue, tomtom
+from deepresolve.paper.tfpanel.data import (
     JANGGU_EXPERIMENTS,
     JANGGU_WHEEL,
     fetch_janggu_wheel,
@@ -27,7 +26,8 @@ from deepresolve.tfpanel import (
     read_wheel_fasta,
     split_pairs,
 )
-from deepresolve.tomtom import find_tomtom, match_pvalue, tomtom
+from deepresolve.paper.tfpanel.models import filter_weights, panel_head, panel_size, tf_panel
+from deepresolve.paper.tfpanel.panel import PanelData, encode, fit_panel, panel_auc, panel_logits
 from deepresolve.training import TrainConfig
 
 ROOT = Path(__file__).resolve().parents[1]

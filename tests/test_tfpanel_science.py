@@ -6,10 +6,12 @@ import pandas as pd
 import pytest
 
 import deepresolve
-from deepresolve.filter_ranks import hits, ranked_pvalues
-from deepresolve.jaspar import load_jaspar
-from deepresolve.models.tfcnn import filter_weights, panel_head, tf_panel
-from deepresolve.panel import (
+from deepresolve.motifs.jaspar import load_jaspar
+from deepresolve.motifs.pwm import filter_pwms
+from deepresolve.paper.tfpanel.data import known_motif_pvalues, simulate_experiment, split_pairs
+from deepresolve.paper.tfpanel.filter_ranks import hits, ranked_pvalues
+from deepresolve.paper.tfpanel.models import filter_weights, panel_head, tf_panel
+from deepresolve.paper.tfpanel.panel import (
     PanelData,
     baseline_filter_scores,
     encode,
@@ -17,8 +19,6 @@ from deepresolve.panel import (
     panel_auc,
     panel_logits,
 )
-from deepresolve.pwm import filter_pwms
-from deepresolve.tfpanel import known_motif_pvalues, simulate_experiment, split_pairs
 from deepresolve.training import TrainConfig
 
 TFS = {"CTCF": "MA0139.1", "NR2F1": "MA0017.1"}

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from deepresolve.jaspar import MotifSet, load_jaspar
-from deepresolve.tomtom import COLUMNS, best_matches, find_tomtom, match_pvalue, tomtom
+from deepresolve.motifs.jaspar import MotifSet, load_jaspar
+from deepresolve.motifs.tomtom import COLUMNS, best_matches, find_tomtom, match_pvalue, tomtom
 
 HAS_MEME = find_tomtom() is not None
 needs_meme = pytest.mark.skipif(not HAS_MEME, reason="MEME tomtom binary not built")

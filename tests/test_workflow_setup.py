@@ -1,4 +1,4 @@
-"""deepresolve.workflow.setup: what every workflow script relies on."""
+"""deepresolve.paper.workflow.setup: what every workflow script relies on."""
 
 import logging
 import sys
@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import numpy as np
 import torch
 
-from deepresolve.workflow import setup
+from deepresolve.paper.workflow import setup
 
 
 def _job(tmp_path, threads=3, seed=5):

@@ -2,13 +2,13 @@
 
 import numpy as np
 
-import deepresolve.workflow
+import deepresolve.paper.workflow
 from deepresolve.layers import split_sequential
-from deepresolve.models.deepsea import RESOLVE_LAYER, load_model
-from deepresolve.receptive import channel_ascent, top_fragments
+from deepresolve.paper.deepsea.models import RESOLVE_LAYER, load_model
+from deepresolve.paper.deepsea.receptive import channel_ascent, top_fragments
 
 sm = snakemake  # noqa: F821
-device = deepresolve.workflow.setup(sm, seed_offset=360)
+device = deepresolve.paper.workflow.setup(sm, seed_offset=360)
 cfg = sm.params.cfg
 model, _ = load_model(sm.input.model)
 body, _ = split_sequential(model, RESOLVE_LAYER)

@@ -3,14 +3,14 @@
 import numpy as np
 import pandas as pd
 
-import deepresolve.workflow
-from deepresolve.compendium import class_kind
+import deepresolve.paper.workflow
 from deepresolve.io import write_tsv
-from deepresolve.models.deepsea import load_model, predict_proba
+from deepresolve.paper.deepsea.compendium import class_kind
+from deepresolve.paper.deepsea.models import load_model, predict_proba
 from deepresolve.training import auc_per_class
 
 sm = snakemake  # noqa: F821
-device = deepresolve.workflow.setup(sm, seed_offset=340)
+device = deepresolve.paper.workflow.setup(sm, seed_offset=340)
 model, names = load_model(sm.input.model)
 test = np.load(sm.input.test)
 y = test["y"]

@@ -4,14 +4,14 @@ from pathlib import Path
 
 import numpy as np
 
-import deepresolve.workflow
-from deepresolve.deepsea_bundle import extract_member, read_mat, validate_tarball
+import deepresolve.paper.workflow
 from deepresolve.download import fetch
 from deepresolve.io import save_npz
-from deepresolve.models.deepsea import load_model
+from deepresolve.paper.deepsea.bundle import extract_member, read_mat, validate_tarball
+from deepresolve.paper.deepsea.models import load_model
 
 sm = snakemake  # noqa: F821
-deepresolve.workflow.setup(sm, seed_offset=330)
+deepresolve.paper.workflow.setup(sm, seed_offset=330)
 cfg, folder = sm.params.download, Path(sm.params.download["folder"])
 split = cfg["split"]
 bundle = fetch(

@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-import deepresolve.workflow
-from deepresolve.deepsea_bundle import extract_member, validate_tarball
+import deepresolve.paper.workflow
 from deepresolve.download import fetch
-from deepresolve.models.deepsea import (
+from deepresolve.paper.deepsea.bundle import extract_member, validate_tarball
+from deepresolve.paper.deepsea.models import (
     PAPER_ARCH,
     load_kipoi,
     load_torch7,
@@ -14,7 +14,7 @@ from deepresolve.models.deepsea import (
 )
 
 sm = snakemake  # noqa: F821
-deepresolve.workflow.setup(sm, seed_offset=320)
+deepresolve.paper.workflow.setup(sm, seed_offset=320)
 cfg, folder = sm.params.download, Path(sm.params.download["folder"])
 tarball = fetch(
     cfg["model_url"], folder / Path(cfg["model_url"]).name, known_hash=cfg["model_hash"],

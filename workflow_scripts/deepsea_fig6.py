@@ -2,14 +2,14 @@
 
 import numpy as np
 
-import deepresolve.workflow
-from deepresolve.figures.fig6 import fig6
+import deepresolve.paper.workflow
 from deepresolve.io import read_tsv, save_figure, write_tsv
-from deepresolve.jaspar import load_jaspar
-from deepresolve.receptive import ChannelAscent, channel_motif_table, channel_motifs
+from deepresolve.motifs.jaspar import load_jaspar
+from deepresolve.paper.deepsea.figures.fig6 import fig6
+from deepresolve.paper.deepsea.receptive import ChannelAscent, channel_motif_table, channel_motifs
 
 sm = snakemake  # noqa: F821
-deepresolve.workflow.setup(sm, seed_offset=380)
+deepresolve.paper.workflow.setup(sm, seed_offset=380)
 cfg = sm.params.cfg
 ascent = ChannelAscent.load(sm.input.ascent)
 queries = channel_motifs(ascent, cfg["threshold"], cfg["min_ic"], cfg["tomtom_starts"])

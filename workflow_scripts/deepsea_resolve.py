@@ -3,12 +3,12 @@
 import numpy as np
 
 import deepresolve
-import deepresolve.workflow
+import deepresolve.paper.workflow
 from deepresolve.layers import split_sequential
-from deepresolve.models.deepsea import RESOLVE_LAYER, load_model, resolved_shape
+from deepresolve.paper.deepsea.models import RESOLVE_LAYER, load_model, resolved_shape
 
 sm = snakemake  # noqa: F821
-device = deepresolve.workflow.setup(sm, seed_offset=350)
+device = deepresolve.paper.workflow.setup(sm, seed_offset=350)
 model, names = load_model(sm.input.model)
 _, head = split_sequential(model, RESOLVE_LAYER)
 length = int(np.load(sm.input.test)["x"].shape[2])

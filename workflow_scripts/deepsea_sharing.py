@@ -4,19 +4,19 @@ similarity-recovery table (against the truth when the compendium is simulated)."
 
 import numpy as np
 
-import deepresolve.workflow
+import deepresolve.paper.workflow
 from deepresolve import Resolution, class_similarity
-from deepresolve.compendium import PAPER_GROUPS
-from deepresolve.figures.fig7 import fig7
-from deepresolve.figures.fig8 import fig8
-from deepresolve.figures.fig9 import fig9
 from deepresolve.io import save_figure, save_npz, write_tsv
-from deepresolve.models.deepsea import load_model
-from deepresolve.sharing import dnase_association, group_recovery
+from deepresolve.paper.deepsea.compendium import PAPER_GROUPS
+from deepresolve.paper.deepsea.figures.fig7 import fig7
+from deepresolve.paper.deepsea.figures.fig8 import fig8
+from deepresolve.paper.deepsea.figures.fig9 import fig9
+from deepresolve.paper.deepsea.models import load_model
+from deepresolve.paper.deepsea.sharing import dnase_association, group_recovery
 from deepresolve.similarity import label_correlation, signed_ofiv_correlation, weight_cosine
 
 sm = snakemake  # noqa: F821
-deepresolve.workflow.setup(sm, seed_offset=390)
+deepresolve.paper.workflow.setup(sm, seed_offset=390)
 cfg = sm.params.cfg
 res = Resolution.load(sm.input.resolution)
 model, names = load_model(sm.input.model)

@@ -2,12 +2,12 @@
 
 import numpy as np
 
-import deepresolve.workflow
-from deepresolve.compendium import simulate
+import deepresolve.paper.workflow
 from deepresolve.io import save_npz
+from deepresolve.paper.deepsea.compendium import simulate
 
 sm = snakemake  # noqa: F821
-deepresolve.workflow.setup(sm, seed_offset=300)
+deepresolve.paper.workflow.setup(sm, seed_offset=300)
 cfg = dict(sm.params.compendium)
 sizes = [cfg.pop(k) for k in ("n_train", "n_val", "n_test")]
 data = simulate(sum(sizes), seed=int(sm.config["seed"]) + 300, **cfg)

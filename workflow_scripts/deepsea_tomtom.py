@@ -1,13 +1,13 @@
 """TOMTOM of every channel's gradient-ascent PWMs against JASPAR CORE vertebrates."""
 
-import deepresolve.workflow
+import deepresolve.paper.workflow
 from deepresolve.io import write_tsv
-from deepresolve.jaspar import load_jaspar
-from deepresolve.receptive import ChannelAscent, channel_motifs
-from deepresolve.tomtom import tomtom
+from deepresolve.motifs.jaspar import load_jaspar
+from deepresolve.motifs.tomtom import tomtom
+from deepresolve.paper.deepsea.receptive import ChannelAscent, channel_motifs
 
 sm = snakemake  # noqa: F821
-deepresolve.workflow.setup(sm, seed_offset=370)
+deepresolve.paper.workflow.setup(sm, seed_offset=370)
 cfg = sm.params.cfg
 queries = channel_motifs(
     ChannelAscent.load(sm.input.ascent), cfg["threshold"], cfg["min_ic"], cfg["tomtom_starts"]

@@ -2,12 +2,12 @@
 
 import numpy as np
 
-import deepresolve.workflow
-from deepresolve.models.deepsea import deepsea, save_model
+import deepresolve.paper.workflow
+from deepresolve.paper.deepsea.models import deepsea, save_model
 from deepresolve.training import TrainConfig, fit
 
 sm = snakemake  # noqa: F821
-device = deepresolve.workflow.setup(sm, seed_offset=310)
+device = deepresolve.paper.workflow.setup(sm, seed_offset=310)
 train, val = np.load(sm.input.train), np.load(sm.input.val)
 names = [str(n) for n in train["class_names"]]
 arch = dict(sm.params.model, n_classes=len(names), length=int(train["x"].shape[2]))

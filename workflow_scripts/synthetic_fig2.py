@@ -1,14 +1,14 @@
 """Figure 2: FIVs, IL and OFIV of the dataset I model, with filter logos."""
 
-import deepresolve.workflow
+import deepresolve.paper.workflow
 from deepresolve import Resolution
-from deepresolve.figures.fig2 import plot_fig2
-from deepresolve.findings import best_matching_filters
 from deepresolve.io import save_figure
-from deepresolve.models.synthetic import load_model
+from deepresolve.paper.synthetic.figures.fig2 import plot_fig2
+from deepresolve.paper.synthetic.findings import best_matching_filters
+from deepresolve.paper.synthetic.models import load_model
 
 sm = snakemake  # noqa: F821
-deepresolve.workflow.setup(sm, seed_offset=150)
+deepresolve.paper.workflow.setup(sm, seed_offset=150)
 res = Resolution.load(sm.input.resolution)
 weights = load_model(sm.input.model).conv.weight.detach().numpy()
 cfg = sm.params.cfg

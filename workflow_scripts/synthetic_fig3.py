@@ -3,15 +3,15 @@ negative test example of dataset I."""
 
 import numpy as np
 
-import deepresolve.workflow
-from deepresolve.figures.fig3 import input_attributions, plot_fig3, xor_examples
+import deepresolve.paper.workflow
 from deepresolve.io import save_figure
-from deepresolve.models.synthetic import load_model
-from deepresolve.synthetic import SyntheticData
+from deepresolve.paper.synthetic.data import SyntheticData
+from deepresolve.paper.synthetic.figures.fig3 import input_attributions, plot_fig3, xor_examples
+from deepresolve.paper.synthetic.models import load_model
 from deepresolve.training import predict_logits
 
 sm = snakemake  # noqa: F821
-device = deepresolve.workflow.setup(sm, seed_offset=160)
+device = deepresolve.paper.workflow.setup(sm, seed_offset=160)
 seed = int(sm.config["seed"]) + 160
 model = load_model(sm.input.model)
 data = SyntheticData.load(sm.input.data)

@@ -1,16 +1,16 @@
 """Figure 4: OFIVs of the 4 classes of dataset II (a) and the class-relationship
 matrices (b)."""
 
-import deepresolve.workflow
+import deepresolve.paper.workflow
 from deepresolve import Resolution
-from deepresolve.figures.fig4 import plot_fig4a, plot_fig4b
-from deepresolve.findings import dataset2_matrices
 from deepresolve.io import save_figure
-from deepresolve.models.synthetic import load_model
-from deepresolve.synthetic import SyntheticData
+from deepresolve.paper.synthetic.data import SyntheticData
+from deepresolve.paper.synthetic.figures.fig4 import plot_fig4a, plot_fig4b
+from deepresolve.paper.synthetic.findings import dataset2_matrices
+from deepresolve.paper.synthetic.models import load_model
 
 sm = snakemake  # noqa: F821
-deepresolve.workflow.setup(sm, seed_offset=170)
+deepresolve.paper.workflow.setup(sm, seed_offset=170)
 res = Resolution.load(sm.input.resolution)
 model = load_model(sm.input.model)
 data = SyntheticData.load(sm.input.data)

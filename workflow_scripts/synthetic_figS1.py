@@ -1,12 +1,12 @@
 """Figure S1: GMM component counts chosen per class in every analysed model set."""
 
-import deepresolve.workflow
+import deepresolve.paper.workflow
 from deepresolve import Resolution
-from deepresolve.figures.figS1 import plot_figS1
 from deepresolve.io import save_figure
+from deepresolve.paper.figS1 import plot_figS1
 
 sm = snakemake  # noqa: F821
-deepresolve.workflow.setup(sm, seed_offset=180)
+deepresolve.paper.workflow.setup(sm, seed_offset=180)
 sets = {
     "synthetic I": sm.input.dataset1,
     "synthetic II": sm.input.dataset2,

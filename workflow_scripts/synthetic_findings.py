@@ -2,15 +2,15 @@
 
 import pandas as pd
 
-import deepresolve.workflow
+import deepresolve.paper.workflow
 from deepresolve import Resolution
-from deepresolve.findings import dataset1_findings, dataset2_findings
 from deepresolve.io import read_tsv, write_tsv
-from deepresolve.models.synthetic import load_model
-from deepresolve.synthetic import SyntheticData
+from deepresolve.paper.synthetic.data import SyntheticData
+from deepresolve.paper.synthetic.findings import dataset1_findings, dataset2_findings
+from deepresolve.paper.synthetic.models import load_model
 
 sm = snakemake  # noqa: F821
-deepresolve.workflow.setup(sm, seed_offset=190)
+deepresolve.paper.workflow.setup(sm, seed_offset=190)
 cfg = sm.params.cfg
 model1, model2 = load_model(sm.input.model1), load_model(sm.input.model2)
 one = dataset1_findings(

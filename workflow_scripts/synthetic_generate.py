@@ -1,9 +1,9 @@
 """Generate synthetic dataset I or II (``snakemake.wildcards.dataset``) as an npz file."""
 
-import deepresolve.workflow
-from deepresolve import synthetic
+import deepresolve.paper.workflow
+from deepresolve.paper.synthetic import data as synthetic
 
-device = deepresolve.workflow.setup(snakemake, seed_offset=100)  # noqa: F821
+device = deepresolve.paper.workflow.setup(snakemake, seed_offset=100)  # noqa: F821
 cfg = snakemake.params.cfg  # noqa: F821
 length = snakemake.params.length  # noqa: F821
 seed = int(snakemake.config["seed"]) + 100 + int(snakemake.wildcards.dataset[-1])  # noqa: F821

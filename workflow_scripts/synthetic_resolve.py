@@ -1,13 +1,13 @@
 """DeepResolve on the layer between the conv and FC layers of a synthetic model."""
 
 import deepresolve
-import deepresolve.workflow
+import deepresolve.paper.workflow
 from deepresolve.layers import feature_maps, split_sequential
-from deepresolve.models.synthetic import load_model, resolve_layer
-from deepresolve.synthetic import SyntheticData
+from deepresolve.paper.synthetic.data import SyntheticData
+from deepresolve.paper.synthetic.models import load_model, resolve_layer
 
 sm = snakemake  # noqa: F821
-device = deepresolve.workflow.setup(sm, seed_offset=120)
+device = deepresolve.paper.workflow.setup(sm, seed_offset=120)
 seed = int(sm.config["seed"]) + 120 + int(sm.wildcards.dataset[-1])
 model = load_model(sm.input.model)
 data = SyntheticData.load(sm.input.data)

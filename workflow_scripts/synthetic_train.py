@@ -2,14 +2,14 @@
 
 import pandas as pd
 
-import deepresolve.workflow
+import deepresolve.paper.workflow
 from deepresolve.io import save_npz, write_tsv
-from deepresolve.models.synthetic import save_model, train_synthetic_cnn
-from deepresolve.synthetic import SyntheticData
+from deepresolve.paper.synthetic.data import SyntheticData
+from deepresolve.paper.synthetic.models import save_model, train_synthetic_cnn
 from deepresolve.training import TrainConfig
 
 sm = snakemake  # noqa: F821
-device = deepresolve.workflow.setup(sm, seed_offset=110)
+device = deepresolve.paper.workflow.setup(sm, seed_offset=110)
 dataset = sm.wildcards.dataset
 seed = int(sm.config["seed"]) + 110 + int(dataset[-1])
 data = SyntheticData.load(sm.input.data)

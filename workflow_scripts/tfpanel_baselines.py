@@ -5,14 +5,14 @@ from pathlib import Path
 
 import numpy as np
 
-import deepresolve.workflow
+import deepresolve.paper.workflow
 from deepresolve.io import read_tsv, save_npz
-from deepresolve.models.tfcnn import load_panel
-from deepresolve.panel import baseline_filter_scores, pooled_activations
-from deepresolve.tfpanel import load_split
+from deepresolve.paper.tfpanel.data import load_split
+from deepresolve.paper.tfpanel.models import load_panel
+from deepresolve.paper.tfpanel.panel import baseline_filter_scores, pooled_activations
 
 sm = snakemake  # noqa: F821
-device = deepresolve.workflow.setup(sm, seed_offset=260)
+device = deepresolve.paper.workflow.setup(sm, seed_offset=260)
 panel, names = load_panel(sm.input.model)
 if list(read_tsv(sm.input.experiments)["experiment"]) != names:
     raise ValueError(f"{sm.input.experiments} and {sm.input.model} list different experiments")

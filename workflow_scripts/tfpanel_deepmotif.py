@@ -3,13 +3,13 @@ of each model's best-scoring generated inputs."""
 
 import numpy as np
 
-import deepresolve.workflow
+import deepresolve.paper.workflow
 from deepresolve.baselines import deepmotif_pwms, enhanced_deepmotif
 from deepresolve.io import save_npz
-from deepresolve.models.tfcnn import load_panel, panel_score_fn
+from deepresolve.paper.tfpanel.models import load_panel, panel_score_fn
 
 sm = snakemake  # noqa: F821
-device = deepresolve.workflow.setup(sm, seed_offset=270)
+device = deepresolve.paper.workflow.setup(sm, seed_offset=270)
 cfg = sm.params.cfg
 panel, names = load_panel(sm.input.model)
 panel.to(device)

@@ -1,9 +1,9 @@
 """Download one Zeng et al. 2016 train/test file, checked to be in the Zeng format."""
 
-import deepresolve.workflow
+import deepresolve.paper.workflow
 from deepresolve.download import fetch
 from deepresolve.sequences import read_zeng
 
 sm = snakemake  # noqa: F821
-deepresolve.workflow.setup(sm, seed_offset=220)
+deepresolve.paper.workflow.setup(sm, seed_offset=220)
 fetch(sm.params.url, sm.output.data, validate=read_zeng)

@@ -2,13 +2,13 @@
 their OFIV rank."""
 
 import deepresolve
-import deepresolve.workflow
-from deepresolve.figures.fig5 import plot_fig5
-from deepresolve.filter_ranks import load_filter_activity, rank_groups
+import deepresolve.paper.workflow
 from deepresolve.io import save_figure
+from deepresolve.paper.tfpanel.figures.fig5 import plot_fig5
+from deepresolve.paper.tfpanel.filter_ranks import load_filter_activity, rank_groups
 
 sm = snakemake  # noqa: F821
-deepresolve.workflow.setup(sm, seed_offset=300)
+deepresolve.paper.workflow.setup(sm, seed_offset=300)
 res = deepresolve.Resolution.load(sm.input.resolution)
 act_pos, act_neg, pvalues = load_filter_activity(sm.input.scores, sm.input.pvalues)
 save_figure(plot_fig5(rank_groups(res.ofiv), act_pos, act_neg, pvalues), sm.output.fig)

@@ -5,15 +5,15 @@ import numpy as np
 import pandas as pd
 
 import deepresolve
-import deepresolve.workflow
-from deepresolve.figures.figS5 import plot_figS5
-from deepresolve.filter_ranks import artifacts, load_filter_activity, rank_groups
+import deepresolve.paper.workflow
 from deepresolve.io import save_figure, write_tsv
-from deepresolve.models.tfcnn import filter_weights, load_panel
-from deepresolve.pwm import filter_pwms, information_content
+from deepresolve.motifs.pwm import filter_pwms, information_content
+from deepresolve.paper.tfpanel.figures.figS5 import plot_figS5
+from deepresolve.paper.tfpanel.filter_ranks import artifacts, load_filter_activity, rank_groups
+from deepresolve.paper.tfpanel.models import filter_weights, load_panel
 
 sm = snakemake  # noqa: F821
-deepresolve.workflow.setup(sm, seed_offset=310)
+deepresolve.paper.workflow.setup(sm, seed_offset=310)
 panel, names = load_panel(sm.input.model)
 w = filter_weights(panel)  # (E, K, 4, W)
 flat = w.reshape(-1, *w.shape[2:])

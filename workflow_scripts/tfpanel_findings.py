@@ -1,13 +1,13 @@
 """The paper's TF-panel findings checked on this run (one row per finding)."""
 
 import deepresolve
-import deepresolve.workflow
-from deepresolve.filter_ranks import load_filter_activity, rank_groups
+import deepresolve.paper.workflow
 from deepresolve.io import read_tsv, write_tsv
-from deepresolve.panel_findings import panel_findings
+from deepresolve.paper.tfpanel.filter_ranks import load_filter_activity, rank_groups
+from deepresolve.paper.tfpanel.findings import panel_findings
 
 sm = snakemake  # noqa: F821
-deepresolve.workflow.setup(sm, seed_offset=320)
+deepresolve.paper.workflow.setup(sm, seed_offset=320)
 res = deepresolve.Resolution.load(sm.input.resolution)
 act_pos, act_neg, pvalues = load_filter_activity(sm.input.scores, sm.input.pvalues)
 findings = panel_findings(

@@ -6,11 +6,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-import deepresolve.workflow
+import deepresolve.paper.workflow
 from deepresolve.io import write_tsv
-from deepresolve.jaspar import load_jaspar
-from deepresolve.sequences import write_zeng
-from deepresolve.tfpanel import (
+from deepresolve.motifs.jaspar import load_jaspar
+from deepresolve.paper.tfpanel.data import (
     EXPERIMENT_COLUMNS,
     JANGGU_EXPERIMENTS,
     fetch_janggu_wheel,
@@ -18,9 +17,10 @@ from deepresolve.tfpanel import (
     read_wheel_fasta,
     split_pairs,
 )
+from deepresolve.sequences import write_zeng
 
 sm = snakemake  # noqa: F821
-deepresolve.workflow.setup(sm, seed_offset=210)
+deepresolve.paper.workflow.setup(sm, seed_offset=210)
 cfg = sm.params.cfg
 rng = np.random.default_rng(int(sm.config["seed"]) + 210)
 motifs = load_jaspar(cfg["jaspar_release"])

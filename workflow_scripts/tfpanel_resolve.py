@@ -1,11 +1,11 @@
 """DeepResolve on every model of the panel (one class per experiment) at the pooled layer."""
 
 import deepresolve
-import deepresolve.workflow
-from deepresolve.models.tfcnn import load_panel, panel_head, panel_size
+import deepresolve.paper.workflow
+from deepresolve.paper.tfpanel.models import load_panel, panel_head, panel_size
 
 sm = snakemake  # noqa: F821
-device = deepresolve.workflow.setup(sm, seed_offset=250)
+device = deepresolve.paper.workflow.setup(sm, seed_offset=250)
 panel, names = load_panel(sm.input.model)
 asc = sm.params.ascent
 res = deepresolve.resolve(

@@ -5,14 +5,14 @@ from pathlib import Path
 
 import numpy as np
 
-import deepresolve.workflow
+import deepresolve.paper.workflow
 from deepresolve.io import write_tsv
-from deepresolve.jaspar import load_jaspar
+from deepresolve.motifs.jaspar import load_jaspar
+from deepresolve.paper.tfpanel.data import simulated_panel, split_pairs
 from deepresolve.sequences import write_zeng
-from deepresolve.tfpanel import simulated_panel, split_pairs
 
 sm = snakemake  # noqa: F821
-deepresolve.workflow.setup(sm, seed_offset=200)
+deepresolve.paper.workflow.setup(sm, seed_offset=200)
 cfg = sm.params.cfg
 seed = int(sm.config["seed"]) + 200
 motifs = load_jaspar(cfg["jaspar_release"])

@@ -4,12 +4,17 @@ rank tests of the ranks DeepResolve and the layer baselines give the best-matchi
 import numpy as np
 
 import deepresolve
-import deepresolve.workflow
-from deepresolve.filter_ranks import best_filter_ranks, rank_tests, ranked_pvalues, topk_table
+import deepresolve.paper.workflow
 from deepresolve.io import write_tsv
+from deepresolve.paper.tfpanel.filter_ranks import (
+    best_filter_ranks,
+    rank_tests,
+    ranked_pvalues,
+    topk_table,
+)
 
 sm = snakemake  # noqa: F821
-deepresolve.workflow.setup(sm, seed_offset=290)
+deepresolve.paper.workflow.setup(sm, seed_offset=290)
 res = deepresolve.Resolution.load(sm.input.resolution)
 with np.load(sm.input.scores) as f:
     scores = {k: f[k] for k in ("deeplift", "saliency", "gradient_x_input")}

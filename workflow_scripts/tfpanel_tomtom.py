@@ -5,15 +5,15 @@ and the experiment -> TF -> JASPAR motif map."""
 import numpy as np
 import pandas as pd
 
-import deepresolve.workflow
+import deepresolve.paper.workflow
 from deepresolve.io import read_tsv, save_npz, write_tsv
-from deepresolve.jaspar import load_jaspar
-from deepresolve.models.tfcnn import filter_weights, load_panel
-from deepresolve.pwm import filter_pwms
-from deepresolve.tfpanel import jaspar_ids, known_motif_pvalues
+from deepresolve.motifs.jaspar import load_jaspar
+from deepresolve.motifs.pwm import filter_pwms
+from deepresolve.paper.tfpanel.data import jaspar_ids, known_motif_pvalues
+from deepresolve.paper.tfpanel.models import filter_weights, load_panel
 
 sm = snakemake  # noqa: F821
-deepresolve.workflow.setup(sm, seed_offset=280)
+deepresolve.paper.workflow.setup(sm, seed_offset=280)
 cfg = sm.params.cfg
 panel, names = load_panel(sm.input.model)
 experiments = read_tsv(sm.input.experiments, dtype=str)

@@ -1,12 +1,12 @@
 """The Zeng et al. experiments of the panel with their TFs and the JASPAR id of each TF's
 motif in the configured release (empty where the release has none: always a miss)."""
 
-import deepresolve.workflow
+import deepresolve.paper.workflow
 from deepresolve.io import write_tsv
-from deepresolve.jaspar import experiment_motifs
+from deepresolve.motifs.jaspar import experiment_motifs
 
 sm = snakemake  # noqa: F821
-deepresolve.workflow.setup(sm, seed_offset=230)
+deepresolve.paper.workflow.setup(sm, seed_offset=230)
 table = experiment_motifs(sm.input.table, sm.params.release).set_index("experiment")
 missing = set(sm.params.names) - set(table.index)
 if missing:

@@ -24,7 +24,7 @@ import torch
 from torch import nn
 
 from deepresolve.io import save_npz
-from deepresolve.pwm import filter_pwms, information_content
+from deepresolve.motifs.pwm import filter_pwms, information_content
 from deepresolve.runtime import get_device
 
 ScoreFn = Callable[..., torch.Tensor]

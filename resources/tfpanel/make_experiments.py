@@ -14,7 +14,7 @@ import sys
 import pandas as pd
 
 from deepresolve.io import write_tsv
-from deepresolve.jaspar import MotifSet, load_jaspar
+from deepresolve.motifs.jaspar import MotifSet, load_jaspar
 
 LABS = ("Broad", "Haib", "Sydh", "Uchicago", "Uta", "Uw")
 # ENCODE factor token (lower case, antibody/treatment suffixes follow) -> HGNC symbol.

@@ -1,7 +1,7 @@
 """Motif collections: JASPAR offline through pyjaspar, and MEME motif files.
 
 A :class:`MotifSet` holds ids, names and PWMs; every PWM is a ``(4, L)`` probability
-matrix, rows in ``ACGT`` order, columns summing to 1 (the layout of :mod:`deepresolve.pwm`).
+matrix, rows in ``ACGT`` order, columns summing to 1 (the layout of :mod:`deepresolve.motifs.pwm`).
 """
 
 from __future__ import annotations

@@ -33,8 +33,8 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 
-from deepresolve.jaspar import MotifSet
-from deepresolve.pwm import information_content
+from deepresolve.motifs.jaspar import MotifSet
+from deepresolve.motifs.pwm import information_content
 from deepresolve.sequences import decode, dinucleotide_shuffle, one_hot
 
 EXPERIMENT_COLUMNS = ["experiment", "tf", "jaspar_ids", "source"]
@@ -288,8 +288,9 @@ def read_wheel_fasta(wheel: str | os.PathLike, member: str) -> list[str]:
 
 
 def load_split(paths: Sequence[str | os.PathLike], names: Sequence[str]):
-    """Zeng et al. files, one per experiment, as one :class:`deepresolve.panel.PanelData`."""
-    from deepresolve.panel import PanelData, encode
+    """Zeng et al. files, one per experiment, as one
+    :class:`deepresolve.paper.tfpanel.panel.PanelData`."""
+    from deepresolve.paper.tfpanel.panel import PanelData, encode
     from deepresolve.sequences import read_zeng
 
     if len(paths) != len(names):
@@ -314,14 +315,14 @@ def known_motif_pvalues(
 
     ``motifs``: per kind (e.g. ``"filters"``, ``"deepmotif"``) PWMs ``(E, M, 4, W)``, one
     row per experiment of ``experiments`` (in order). Low-information flanks are trimmed
-    (:func:`deepresolve.pwm.trim`), every query is compared with the whole ``targets``
+    (:func:`deepresolve.motifs.pwm.trim`), every query is compared with the whole ``targets``
     collection in one TOMTOM run, and the lowest p-value against any of the experiment's
     ``jaspar_ids`` is kept (1 when unreported). Returns ``({kind: (E, M)}, best)``,
     ``best`` being every query's best target overall (columns query, experiment, kind,
     index, target, target_name, pvalue, qvalue).
     """
-    from deepresolve.pwm import trim
-    from deepresolve.tomtom import best_matches, tomtom
+    from deepresolve.motifs.pwm import trim
+    from deepresolve.motifs.tomtom import best_matches, tomtom
 
     names = list(experiments["experiment"])
     allowed = {row["experiment"]: set(jaspar_ids(row)) for _, row in experiments.iterrows()}

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from deepresolve.io import atomic_path
-from deepresolve.models.deepsea import AGCT_TO_ACGT
+from deepresolve.paper.deepsea.models import AGCT_TO_ACGT
 
 
 def extract_member(archive: str | os.PathLike, suffix: str, dest: str | os.PathLike) -> Path:

@@ -12,8 +12,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from deepresolve.compendium import class_kind
-from deepresolve.sharing import KIND_ORDER, cluster_order
+from deepresolve.paper.deepsea.compendium import class_kind
+from deepresolve.paper.deepsea.sharing import KIND_ORDER, cluster_order
 
 
 def class_display_order(sim: np.ndarray, names: Sequence[str]) -> np.ndarray:

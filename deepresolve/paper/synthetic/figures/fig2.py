@@ -14,21 +14,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from deepresolve.figures.logos import draw_logo
-from deepresolve.pwm import filter_pwms
+from deepresolve.motifs.pwm import filter_pwms
+from deepresolve.plotting.importance import signed_dots
+from deepresolve.plotting.logos import draw_logo
 from deepresolve.resolution import Resolution
-
-POSITIVE, NEGATIVE = "#d62728", "#1f4eb4"
-
-
-def signed_dots(ax, y: float, values: np.ndarray, scale: float, max_area: float = 260.0) -> None:
-    """Dots at ``x = 0..K-1`` on row ``y``: red for positive, blue for negative values,
-    area ``max_area * |value| / scale``."""
-    values = np.asarray(values, dtype=float)
-    x = np.arange(len(values))
-    area = max_area * np.abs(values) / (scale if scale > 0 else 1.0)
-    colors = np.where(values >= 0, POSITIVE, NEGATIVE)
-    ax.scatter(x, np.full(len(values), y), s=area, c=colors, alpha=0.8, linewidths=0)
 
 
 def plot_fig2(

@@ -10,8 +10,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from deepresolve.compendium import factor_of
-from deepresolve.sharing import group_cluster
+from deepresolve.paper.deepsea.compendium import factor_of
+from deepresolve.paper.deepsea.sharing import group_cluster
 
 
 def fig9(

@@ -124,7 +124,7 @@ def train_synthetic_cnn(
     """Hold out ``test_fraction`` of ``x`` ``(N, 4, L)``/``y`` ``(N, C)`` as test set, train
     :func:`synthetic_cnn` (``spec``) with early stopping on ``val_fraction`` of the rest,
     and report the test AUC of each output. ``train.seed`` seeds weights and batches."""
-    from deepresolve.synthetic import split_indices
+    from deepresolve.paper.synthetic.data import split_indices
 
     if np.ndim(y) != 2 or len(y) != len(x):
         raise ValueError(f"labels must be (N, C) with N={len(x)}, got {np.shape(y)}")

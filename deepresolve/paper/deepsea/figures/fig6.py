@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from deepresolve.figures.logos import draw_logo
-from deepresolve.jaspar import MotifSet
+from deepresolve.motifs.jaspar import MotifSet
+from deepresolve.plotting.logos import draw_logo
 
 
 def qvalue_matrix(pairs: pd.DataFrame, q_cut: float = 0.005) -> pd.DataFrame:

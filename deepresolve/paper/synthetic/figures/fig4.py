@@ -15,9 +15,9 @@ import numpy as np
 import seaborn as sns
 from matplotlib.figure import Figure
 
-from deepresolve.figures.fig2 import signed_dots
-from deepresolve.figures.logos import draw_logo
-from deepresolve.pwm import filter_pwms
+from deepresolve.motifs.pwm import filter_pwms
+from deepresolve.plotting.importance import signed_dots
+from deepresolve.plotting.logos import draw_logo
 from deepresolve.resolution import Resolution
 
 

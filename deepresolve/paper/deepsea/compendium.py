@@ -43,7 +43,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from deepresolve.jaspar import MotifSet, load_jaspar
+from deepresolve.motifs.jaspar import MotifSet, load_jaspar
 from deepresolve.similarity import class_similarity
 
 #: Motifs of the compendium: short name -> JASPAR2014 CORE vertebrates id.

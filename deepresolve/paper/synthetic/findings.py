@@ -1,6 +1,6 @@
 """The paper's findings on the synthetic datasets, as checks that hold or fail on a run.
 
-Filters are matched to planted patterns by their PWMs (:func:`deepresolve.pwm.filter_pwms`):
+Filters are matched to planted patterns by their PWMs (:func:`deepresolve.motifs.pwm.filter_pwms`):
 the score of filter ``k`` for a pattern is the best summed log-odds
 ``sum_i log2(p_k[b_i, o + i] / 0.25)`` over offsets ``o`` at which the pattern lies inside
 the filter (or the filter inside the pattern, when the pattern is longer), on the
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from deepresolve.pwm import filter_pwms
+from deepresolve.motifs.pwm import filter_pwms
 from deepresolve.resolution import Resolution
 from deepresolve.sequences import ALPHABET
 from deepresolve.similarity import (

@@ -1,5 +1,5 @@
 """Batched training and evaluation of a panel of independent models
-(:func:`deepresolve.models.tfcnn.tf_panel`), each on its own dataset.
+(:func:`deepresolve.paper.tfpanel.models.tf_panel`), each on its own dataset.
 
 Datasets of unequal size are stacked into one :class:`PanelData`: sequences as base codes
 ``(E, N_max, L)`` (0-3 = ACGT, 4 = N or padding, one-hot encoded on the fly, so 422
@@ -256,7 +256,7 @@ def _copy_rows(dst: dict, src: dict, rows: np.ndarray) -> None:
 def pooled_activations(panel: nn.Sequential, data: PanelData, batch_size: int = 256, device=None):
     """Globally max-pooled filter activations of each model on its own sequences:
     ``(E, N_max, K)`` (the feature maps DeepResolve analyses, ``W = 1`` dropped)."""
-    from deepresolve.models.tfcnn import panel_body
+    from deepresolve.paper.tfpanel.models import panel_body
 
     return panel_outputs(panel_body(panel), data, batch_size, device)
 
@@ -278,7 +278,7 @@ def baseline_filter_scores(
         layer_saliency,
     )
     from deepresolve.layers import split_sequential
-    from deepresolve.models.tfcnn import LAYER, panel_member
+    from deepresolve.paper.tfpanel.models import LAYER, panel_member
 
     acts = pooled_activations(panel, positives, batch_size, device)
     out = {name: [] for name in BASELINES}

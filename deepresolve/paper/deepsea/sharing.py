@@ -16,7 +16,7 @@ from scipy.cluster.hierarchy import fcluster, leaves_list, linkage
 from scipy.spatial.distance import squareform
 from scipy.stats import spearmanr
 
-from deepresolve.compendium import class_kind, factor_of
+from deepresolve.paper.deepsea.compendium import class_kind, factor_of
 
 KIND_ORDER = ("DNase", "TF", "Histone")
 

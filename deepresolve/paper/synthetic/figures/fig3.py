@@ -16,9 +16,9 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from deepresolve.baselines import input_deeplift, input_gradient_x_input, input_saliency
-from deepresolve.figures.logos import draw_signed_logo
+from deepresolve.paper.synthetic.data import SyntheticData
+from deepresolve.plotting.logos import draw_signed_logo
 from deepresolve.sequences import ALPHABET
-from deepresolve.synthetic import SyntheticData
 
 METHODS = ("DeepLIFT", "saliency", "saliency x input")
 

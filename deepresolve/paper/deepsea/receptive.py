@@ -19,8 +19,8 @@ from torch import nn
 
 from deepresolve.ascent import ascend
 from deepresolve.io import save_npz
-from deepresolve.models.deepsea import receptive_field
-from deepresolve.pwm import filter_pwms, trim
+from deepresolve.motifs.pwm import filter_pwms, trim
+from deepresolve.paper.deepsea.models import receptive_field
 from deepresolve.runtime import get_device
 
 
@@ -129,7 +129,7 @@ def ascent_pwms(inputs: np.ndarray, threshold: float = 0.5, min_ic: float = 0.25
     """PWMs from gradient-ascent inputs ``(..., 4, R)``: entries below ``threshold`` times the
     input's largest entry are set to 0 (the heuristic threshold), columns normalised to sum 1
     (an empty column becomes uniform), then low-information flanks trimmed
-    (:func:`deepresolve.pwm.trim` at ``min_ic`` bits, at least 4 columns kept).
+    (:func:`deepresolve.motifs.pwm.trim` at ``min_ic`` bits, at least 4 columns kept).
 
     Returns a flat list of ``(4, L_i)`` PWMs in the order of ``inputs.reshape(-1, 4, R)``.
     """
@@ -143,10 +143,10 @@ def ascent_pwms(inputs: np.ndarray, threshold: float = 0.5, min_ic: float = 0.25
 def channel_motifs(
     ascent: ChannelAscent, threshold: float = 0.5, min_ic: float = 0.25, n_starts: int | None = None
 ):
-    """The PWMs of :func:`ascent_pwms` as a :class:`~deepresolve.jaspar.MotifSet` with ids
+    """The PWMs of :func:`ascent_pwms` as a :class:`~deepresolve.motifs.jaspar.MotifSet` with ids
     ``ch<k>_s<s>`` (channel ``k``, start ``s``), ready for TOMTOM; with ``n_starts`` only
     each channel's ``n_starts`` starts of highest final activation."""
-    from deepresolve.jaspar import MotifSet
+    from deepresolve.motifs.jaspar import MotifSet
 
     k, s = ascent.inputs.shape[:2]
     n = s if n_starts is None else min(int(n_starts), s)

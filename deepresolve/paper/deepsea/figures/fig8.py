@@ -11,12 +11,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from deepresolve.compendium import class_kind
-from deepresolve.sharing import bicluster_order
+from deepresolve.paper.deepsea.compendium import class_kind
+from deepresolve.paper.deepsea.sharing import bicluster_order
 
 
 def fig8(sim: np.ndarray, names: Sequence[str], association: pd.DataFrame) -> Figure:
-    """``association``: :func:`deepresolve.sharing.dnase_association` of ``sim``."""
+    """``association``: :func:`deepresolve.paper.deepsea.sharing.dnase_association` of ``sim``."""
     kinds = np.array([class_kind(n) for n in names])
     dnase, other = np.flatnonzero(kinds == "DNase"), np.flatnonzero(kinds != "DNase")
     sub = np.asarray(sim)[np.ix_(dnase, other)]

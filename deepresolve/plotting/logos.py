@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from deepresolve.pwm import information_content
+from deepresolve.motifs.pwm import information_content
 
 
 def draw_logo(ax: Axes, pwm: np.ndarray, bits: bool = True, title: str | None = None) -> None:

@@ -1,9 +1,9 @@
 """TOMTOM motif comparison (Gupta et al. 2007): the MEME suite binary or memelite.
 
 Every query is compared with every target; p-values use all target columns as the
-background, so compare against a whole collection (e.g. :func:`deepresolve.jaspar.load_jaspar`)
-and read off the p-value of the motif of interest (:func:`match_pvalue`), never against
-a single target.
+background, so compare against a whole collection (e.g.
+:func:`deepresolve.motifs.jaspar.load_jaspar`) and read off the p-value of the motif of
+interest (:func:`match_pvalue`), never against a single target.
 
 Backends:
 
@@ -16,7 +16,7 @@ Backends:
   E-values are ``p * n_targets`` as in MEME; q-values are Benjamini-Hochberg per query.
   Under Euclidean distance an uninformative query (e.g. all columns 0.25) matches
   low-information targets "significantly" (p ~ 1e-5 against JASPAR2014): trim low-information
-  flanks (:func:`deepresolve.pwm.trim`) before comparing.
+  flanks (:func:`deepresolve.motifs.pwm.trim`) before comparing.
 - ``"auto"``: ``"meme"`` when :func:`find_tomtom` finds the binary, else ``"memelite"``.
 """
 
@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from deepresolve.jaspar import MotifSet, write_meme
+from deepresolve.motifs.jaspar import MotifSet, write_meme
 
 __all__ = ["COLUMNS", "find_tomtom", "tomtom", "match_pvalue", "best_matches"]
 
@@ -49,7 +49,7 @@ COLUMNS = [
     "orientation",
 ]
 ENV_VAR = "DEEPRESOLVE_TOMTOM"
-_REPO_TOMTOM = Path(__file__).resolve().parents[1] / ".tools" / "bin" / "tomtom"
+_REPO_TOMTOM = Path(__file__).resolve().parents[2] / ".tools" / "bin" / "tomtom"
 _MEME_COLUMNS = {
     "Query_ID": "query",
     "Target_ID": "target",
@@ -112,7 +112,7 @@ def tomtom(
     about a minute (cached in its ``__pycache__``).
     """
     if not isinstance(queries, MotifSet) or not isinstance(targets, MotifSet):
-        raise TypeError("tomtom() takes two MotifSets (deepresolve.jaspar.MotifSet)")
+        raise TypeError("tomtom() takes two MotifSets (deepresolve.motifs.jaspar.MotifSet)")
     if len(queries) == 0 or len(targets) == 0:
         raise ValueError(f"tomtom needs motifs: {len(queries)} queries, {len(targets)} targets")
     if not 0 < thresh <= 1:

@@ -1,1 +1,0 @@
-"""The networks of the paper, as ``nn.Sequential`` of named modules returning logits."""

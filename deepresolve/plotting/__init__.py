@@ -1,0 +1,2 @@
+"""Reusable plotting for DeepResolve results: sequence logos of filters and motifs, and
+signed importance dots (FIVs, OFIVs)."""
