@@ -7,7 +7,7 @@ CORES ?= 2
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup tomtom run report test test-slurm slurm lint clean
+.PHONY: setup tomtom run report test test-slurm slurm-packages lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,7 @@ test: setup tomtom
 
 # Debian's SLURM 22.05 and munge, only when missing.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-slurm:
+slurm-packages:
 	@command -v slurmctld >/dev/null && command -v slurmd >/dev/null && \
 	command -v sbatch >/dev/null && command -v munged >/dev/null || { \
 	$(SUDO) apt-get update -qq && \
@@ -46,7 +46,7 @@ slurm:
 # start-up), so twice as many small jobs overlap their start-up and waits (1.5x faster).
 SLURM_TESTS := tests/test_slurm.py tests/test_e2e_synthetic.py tests/test_e2e_tfpanel.py \
 	tests/test_e2e_deepsea.py
-test-slurm: setup slurm
+test-slurm: setup slurm-packages
 	SLURM_NODE_CPUS=$$((2 * $$(nproc))) bash .ci/slurm_cluster.sh \
 		$(BIN)/python -m pytest -q --slurm $(SLURM_TESTS)
 

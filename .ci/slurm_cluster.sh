@@ -7,9 +7,10 @@
 # accounting database, like a small lab cluster: `sacct` answers "accounting storage is
 # disabled". Its config, munge key, state and logs live in a fresh temporary folder;
 # COMMAND runs with SLURM_CONF pointing there. munged, slurmctld and slurmd run as
-# background processes of this script; on exit (success, failure or signal) exactly those
-# processes are stopped, by their process ids, and the folder is removed (KEEP_SLURM_DIR=1
-# keeps it). Ports are picked free, so several clusters can run on one machine.
+# background processes of this script. On exit (success, failure or signal) COMMAND's
+# process group is ended if it still runs, jobs still on the cluster are cancelled, exactly
+# the three daemons are stopped, by their process ids, and the folder is removed
+# (KEEP_SLURM_DIR=1 keeps it). Ports are picked free, so clusters can run side by side.
 #
 # Node: SLURM_NODE_CPUS CPUs (default: this machine's) and no GPU, so a job that asks for
 # one is refused, as on CPU-only clusters. Partitions `cpu` (default) and `gpu`, named as in

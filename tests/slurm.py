@@ -94,10 +94,9 @@ def _cancel_when_running(rule: str, rule_log: Path, stop: threading.Event, out: 
 
 
 def _squeue(*args: str) -> list[list[str]]:
-    out = subprocess.run(
-        ["squeue", "--noheader", *args], capture_output=True, text=True, check=True
-    ).stdout
-    return [line.split("|") for line in out.splitlines() if line.strip()]
+    """squeue's rows, split at ``|``; none when it fails (the next poll asks again)."""
+    out = subprocess.run(["squeue", "--noheader", *args], capture_output=True, text=True)
+    return [line.split("|") for line in out.stdout.splitlines() if line.strip()]
 
 
 def submitted_jobs(output: str) -> dict[str, dict]:
