@@ -15,6 +15,10 @@ TABLES = f"{RESULTS}/tables"
 ENV_PY = "../envs/deepresolve.yaml"
 ENV_MEME = "../envs/meme.yaml"
 
+# GPUs requested by the rules that train models or run gradient ascent (`gpu=GPUS`): one,
+# unless torch runs on the CPU (`device: cpu`), so that CPU-only clusters accept every job.
+GPUS = 0 if config["device"] == "cpu" else 1
+
 # Final figures and tables; `rule all` collects them.
 FINAL = []
 

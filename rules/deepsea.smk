@@ -48,7 +48,7 @@ if DSCFG["source"] == "simulated":
         resources:
             mem_mb=8000,
             runtime=60,
-            gpu=1,
+            gpu=GPUS,
         conda:
             ENV_PY
         script:
@@ -110,7 +110,7 @@ rule deepsea_evaluate:
     resources:
         mem_mb=8000,
         runtime=60,
-        gpu=1,
+        gpu=GPUS,
     conda:
         ENV_PY
     script:
@@ -133,7 +133,7 @@ rule deepsea_resolve:
     resources:
         mem_mb=16000,
         runtime=240,
-        gpu=1,
+        gpu=GPUS,
     conda:
         ENV_PY
     script:
@@ -156,7 +156,7 @@ rule deepsea_channel_ascent:
     resources:
         mem_mb=16000,
         runtime=120,
-        gpu=1,
+        gpu=GPUS,
     conda:
         ENV_PY
     script:

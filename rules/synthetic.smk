@@ -46,7 +46,7 @@ rule synthetic_train:
     resources:
         mem_mb=8000,
         runtime=60,
-        gpu=1,
+        gpu=GPUS,
     conda:
         ENV_PY
     script:
@@ -69,7 +69,7 @@ rule synthetic_resolve:
     resources:
         mem_mb=4000,
         runtime=30,
-        gpu=1,
+        gpu=GPUS,
     conda:
         ENV_PY
     script:

@@ -1,5 +1,7 @@
 """The workflow as users run it: lint, config validation, dry runs of both configs."""
 
+import re
+
 import pytest
 
 from tests.workflow import planned_jobs, snakemake
@@ -72,25 +74,48 @@ def test_paper_dry_run_downloads_the_422_experiments_and_deepsea():
     assert "tfpanel_simulate" not in jobs and "deepsea_simulate" not in jobs
 
 
-def test_slurm_profile_names_real_rules_and_sends_every_gpu_rule_to_a_gpu_partition():
-    import re
+def test_slurm_profile_sends_gpu_rules_to_a_gpu_partition_and_device_cpu_to_cpus():
+    """The plugin's partition choice from profiles/slurm/partitions.yaml: every rule that
+    declares `gpu=GPUS` requests one GPU and fits only a GPU partition; with `device=cpu`
+    (CPU-only clusters) no job requests a GPU and every job goes to a CPU partition."""
+    import logging
+    from types import SimpleNamespace
 
     import yaml
+    from snakemake_executor_plugin_slurm.partitions import get_best_partition, read_partition_file
 
-    from tests.workflow import REPO
+    from tests.workflow import REPO, planned_resources
 
     profile = yaml.safe_load((REPO / "profiles/slurm/config.yaml").read_text())
     assert profile["executor"] == "slurm"
+    assert profile["slurm-status-command"] == "squeue"  # works without accounting
     rules = set(snakemake("--list-rules", "--nolock").stdout.split())
     assert set(profile["set-resources"]) <= rules
     assert set(profile["set-threads"]) <= rules
-    smk = "".join(p.read_text() for p in (REPO / "rules").glob("*.smk"))
+    assert not any("slurm_partition" in r for r in profile["set-resources"].values())
+    partitions = read_partition_file(REPO / "profiles/slurm" / profile["slurm-partition-config"])
+    gpu_partitions = {p.name for p in partitions if p.limits.max_gpu > 0}
+    assert gpu_partitions and len(gpu_partitions) < len(partitions)
     gpu_rules = {
-        m[1] for m in re.finditer(r"^\s*rule (\w+):(.*?)(?=^\s*rule |\Z)", smk, re.S | re.M)
-        if "gpu=1" in m[2]
+        m[1]
+        for smk in (REPO / "rules").glob("*.smk")
+        for m in re.finditer(r"^\s*rule (\w+):(.*?)(?=^\s*rule |\Z)", smk.read_text(), re.S | re.M)
+        if "gpu=GPUS" in m[2]
     }  # fmt: skip
-    assert gpu_rules, "no rule requests a GPU"
-    for rule in gpu_rules:
-        assert profile["set-resources"][rule]["slurm_partition"] == "gpu", rule
+    assert {"synthetic_train", "tfpanel_resolve", "deepsea_channel_ascent"} <= gpu_rules
+    log = logging.getLogger("test")
+    for device, expected in (("auto", gpu_rules), ("cpu", set())):
+        jobs = planned_resources(
+            "--workflow-profile", "profiles/slurm",
+            "--configfile", "config/test.yaml", "--config", f"device={device}",
+        )  # fmt: skip
+        assert gpu_rules <= set(jobs)
+        assert {rule for rule, job in jobs.items() if job.get("gpu")} == expected, device
+        for rule, job in jobs.items():
+            if rule == "all":
+                continue
+            fake = SimpleNamespace(name=rule, threads=job["threads"], resources=job)
+            partition = get_best_partition(partitions, fake, log)
+            assert (partition in gpu_partitions) == (rule in expected), (device, rule, partition)
     snakemake("-n", "--nolock", "--workflow-profile", "profiles/slurm",
               "--configfile", "config/paper.yaml")  # fmt: skip
