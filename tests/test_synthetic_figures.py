@@ -116,7 +116,7 @@ def test_diagnosis_figure_has_its_three_panels(tmp_path):
                          {0: "A", 1: "B", 2: "C"})  # fmt: skip
     titles = [ax.get_title(loc="left") for ax in fig.axes]
     assert [t[:3] for t in titles if t] == ["(a)", "(b)", "(c)", "(c)"]
-    assert "same filter" in fig.axes[1].get_ylabel()
+    assert "same filter, GCTCAT" in fig.axes[1].get_ylabel()
     assert "positive control" in titles[-1]
     save_figure(fig, tmp_path / "diag.png")
     assert mpimg.imread(tmp_path / "diag.png").shape[1] > 1200

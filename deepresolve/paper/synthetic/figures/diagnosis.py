@@ -104,10 +104,9 @@ def _landscape(fig, ax, land: Landscape) -> None:
     for name, (u, v) in land.cases.items():
         ax.scatter([u], [v], marker="o", s=40, facecolors="none", edgecolors="0.2")
         ax.annotate(name, (u, v), fontsize=6.5, xytext=(4, 3), textcoords="offset points")
-    same = " (same filter, another window)" if a == b else ""
-    ax.set_xlabel(f"channel {a} activation in one window ({land.names[0]} filter)", fontsize=9)
-    ax.set_ylabel(f"channel {b} activation in another window ({land.names[1]} filter){same}",
-                  fontsize=8)  # fmt: skip
+    ax.set_xlabel(f"channel {a} in one window ({land.names[0]} filter)", fontsize=9)
+    same = "same filter, " if a == b else ""
+    ax.set_ylabel(f"channel {b} in another window ({same}{land.names[1]})", fontsize=9)
     ax.legend(loc="upper right", fontsize=6.5, frameon=True)
     ax.set_title(f"(b) logit over the XOR filters' activations; rest: {land.base}", fontsize=10,
                  loc="left")  # fmt: skip
