@@ -209,6 +209,7 @@ rule synthetic_diagnosis:
         combinations=f"{SYN}/dataset1/combination_logits.tsv",
     output:
         fig=f"{FIGURES}/fig2_diagnosis.png",
+        landscape=f"{SYN}/dataset1/landscape.npz",
     params:
         cfg=config["synthetic"],
     log:
@@ -326,6 +327,7 @@ rule synthetic_findings:
         combinations=f"{SYN}/dataset1/combination_logits.tsv",
         control=f"{SYN}/dataset1/control_resolution.npz",
         robustness=f"{TABLES}/synthetic_xor_robustness.tsv",
+        landscape=f"{SYN}/dataset1/landscape.npz",
     output:
         table=f"{TABLES}/synthetic_findings.tsv",
     params:

@@ -43,7 +43,7 @@ def test_auc_table(e2e):
 def test_findings_table(e2e):
     t = pd.read_csv(e2e / "tables/synthetic_findings.tsv", sep="\t")
     assert list(t.columns) == FINDING_COLUMNS
-    assert t["dataset"].tolist() == ["I"] * 10 + ["II"] * 6
+    assert t["dataset"].tolist() == ["I"] * 11 + ["II"] * 6
     assert t["holds"].dtype == bool
     assert t["finding"].str.contains("CGCTTG").any() and t["finding"].str.contains("class 4").any()
     one = dict(zip(t["finding"], t["measured"], strict=False))

@@ -189,9 +189,11 @@ def _from_fivs(fivs: np.ndarray, scores: np.ndarray) -> Resolution:
 
 
 def test_dataset1_findings_hold_on_a_resolution_that_shows_them():
+    from dataclasses import replace
+
     import pandas as pd
 
-    from deepresolve.paper.synthetic.diagnosis import combination_logits
+    from deepresolve.paper.synthetic.diagnosis import Landscape, combination_logits
     from deepresolve.paper.synthetic.filters import FILTER_COLUMNS
 
     rng = np.random.default_rng(0)
@@ -211,18 +213,25 @@ def test_dataset1_findings_hold_on_a_resolution_that_shows_them():
     robust = pd.DataFrame({"xor_flagged": [True, True, False], "learnt_xor": [True] * 3,
                            "gmm_components": [2, 3, 1], "test_auc": [0.99, 0.98, 0.985],
                            "score_spread": [1.0, 2.0, 0.0]})  # fmt: skip
+    grid = np.linspace(0, 2, 9)
+    two_branch = Landscape(
+        channels=(0, 2), names=("CGCTTG", "GCTCAT"), values_a=grid, values_b=grid,
+        logits=np.abs(grid[:, None] - grid[None, :]), optima=np.zeros((10, 2)),
+        optima_sum=np.zeros((10, 2)), cases={}, base="-",
+    )  # fmt: skip
     args = dict(
         xor_motifs=("CGCTTG", "GCTCAT"),
         and_motif="CAGGTC",
         auc=0.99,
         combinations=combos,
+        landscape=two_branch,
         control=res,
         control_channels=(0, 2, 1),
         robustness=robust,
     )
     df = dataset1_findings(res, filters, **args)
     assert list(df.columns) == FINDING_COLUMNS
-    assert len(df) == 10 and df["holds"].all(), df.to_string()
+    assert len(df) == 11 and df["holds"].all(), df.to_string()
     # The PWM-matched filter is reported beside the activity choice when they differ.
     cgcttg = df.loc[df["finding"].str.startswith("CGCTTG"), "measured"].item()
     assert "filter 0 (activation rise +1.40): non-additive" in cgcttg and "filter 5" in cgcttg
@@ -232,13 +241,17 @@ def test_dataset1_findings_hold_on_a_resolution_that_shows_them():
     one = filters.assign(filter_activity=[0, 1, 0])
     counting = combination_logits(np.where(data.contains[:, 1], 1.0, -1.0), data.contains,
                                   list(data.motifs))  # fmt: skip
+    count = two_branch.logits.max() - np.abs(grid[:, None] + grid[None, :] - 1.5)
     df = dataset1_findings(_from_fivs(flat, np.full((1, 10), 2.0)), one,
-                           **{**args, "combinations": counting})  # fmt: skip
+                           **{**args, "combinations": counting,
+                              "landscape": replace(two_branch, logits=count)})  # fmt: skip
     holds = dict(zip(df["finding"], df["holds"], strict=True))
     assert not holds["XOR filters' FIVs have opposite signs across starts"]
     assert "one filter (0) detects both" in df["measured"].iloc[5]
     assert not holds["network learnt AND + XOR: mean test logit per pattern combination"]
     assert not holds["gradient-ascent starts end in different optima"]
+    band = df.loc[df["finding"].str.startswith("the logit separates"), "measured"].item()
+    assert "a function of a + b (R2 1.00)" in band and "peak +2.00 at a + b = 1.50" in band
     with pytest.raises(ValueError, match="GATA"):
         dataset1_findings(res, filters, ("CGCTTG", "GATA"), "CAGGTC", auc=0.99)
 

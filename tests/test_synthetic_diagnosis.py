@@ -12,10 +12,13 @@ import deepresolve
 from deepresolve.paper.synthetic import data as synthetic
 from deepresolve.paper.synthetic.diagnosis import (
     COMBINATION_COLUMNS,
+    Landscape,
     combination_logits,
     count_head,
     learnt_xor,
     logit_landscape,
+    sum_dependence,
+    sum_profile,
     two_branch_head,
 )
 from deepresolve.paper.synthetic.filters import (
@@ -150,6 +153,24 @@ def test_logit_landscape_of_the_analytic_heads():
                                atol=1e-6)  # fmt: skip
     with pytest.raises(ValueError, match="channels"):
         logit_landscape(count, base, (A, K), values, values)
+    # A count is a function of a + b; the two-branch XOR is not.
+    assert sum_dependence(land) == pytest.approx(1.0)
+    assert sum_dependence(two) < 0.5
+
+
+def test_landscape_roundtrip(tmp_path):
+    grid = np.linspace(0, 1, 4)
+    land = Landscape(
+        channels=(12, 12), names=("CGCTTG", "GCTCAT"), values_a=grid, values_b=grid,
+        logits=np.add.outer(grid, grid), optima=np.ones((3, 2)), optima_sum=np.ones((3, 2)),
+        cases={"CAGGTC": (0.0, 0.0), "+both": (1.4, 1.3)}, base="test sequences",
+    )  # fmt: skip
+    land.save(tmp_path / "l.npz")
+    back = Landscape.load(tmp_path / "l.npz")
+    assert back.channels == (12, 12) and back.cases == land.cases and back.base == land.base
+    np.testing.assert_array_equal(back.logits, land.logits)
+    sums, profile = sum_profile(back)
+    np.testing.assert_allclose(profile, sums)  # logit = a + b
 
 
 def test_filter_identity_on_a_small_trained_model_picks_filters_that_fire_on_their_pattern():

@@ -33,3 +33,4 @@ fig = plot_diagnosis(
     control_labels={a: f"A ({motif[0]})", b: f"B ({motif[2]})", c: f"C ({motif[1]})"},
 )  # fmt: skip
 save_figure(fig, sm.output.fig)
+landscape.save(sm.output.landscape)

@@ -7,7 +7,7 @@ import deepresolve.paper.workflow
 from deepresolve import Resolution
 from deepresolve.io import read_tsv, write_tsv
 from deepresolve.paper.synthetic.data import SyntheticData
-from deepresolve.paper.synthetic.diagnosis import control_channels
+from deepresolve.paper.synthetic.diagnosis import Landscape, control_channels
 from deepresolve.paper.synthetic.findings import dataset1_findings, dataset2_findings
 from deepresolve.paper.synthetic.models import load_model
 
@@ -20,7 +20,8 @@ one = dataset1_findings(
     res1, filters,
     xor_motifs=cfg["dataset1"]["xor_motifs"], and_motif=cfg["dataset1"]["and_motif"],
     auc=float(read_tsv(sm.input.auc1)["auc"].iloc[0]),
-    combinations=read_tsv(sm.input.combinations), control=Resolution.load(sm.input.control),
+    combinations=read_tsv(sm.input.combinations), landscape=Landscape.load(sm.input.landscape),
+    control=Resolution.load(sm.input.control),
     control_channels=control_channels(filters, res1.n_channels),
     robustness=read_tsv(sm.input.robustness),
 )  # fmt: skip

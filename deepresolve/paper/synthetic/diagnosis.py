@@ -18,6 +18,7 @@ trained network, and analytic heads whose DeepResolve outcome is known.
 
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ import pandas as pd
 import torch
 from torch import nn
 
+from deepresolve.io import load_npz, save_npz
 from deepresolve.paper.synthetic.data import SyntheticData, dataset1_logic
 from deepresolve.resolution import Resolution
 
@@ -107,6 +109,61 @@ class Landscape:
     optima_sum: np.ndarray
     cases: dict[str, tuple[float, float]]
     base: str
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write to one ``.npz`` file (atomically)."""
+        save_npz(
+            path, channels=np.asarray(self.channels), names=np.asarray(self.names),
+            values_a=self.values_a, values_b=self.values_b, logits=self.logits,
+            optima=self.optima, optima_sum=self.optima_sum,
+            case_names=np.asarray(list(self.cases), dtype=str),
+            case_values=np.asarray(list(self.cases.values()), dtype=float).reshape(-1, 2),
+            base=np.asarray(self.base),
+        )  # fmt: skip
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> Landscape:
+        keys = ["channels", "names", "values_a", "values_b", "logits", "optima", "optima_sum",
+                "case_names", "case_values", "base"]  # fmt: skip
+        d = load_npz(path, keys, "landscape")
+        return cls(
+            channels=(int(d["channels"][0]), int(d["channels"][1])),
+            names=(str(d["names"][0]), str(d["names"][1])), values_a=d["values_a"],
+            values_b=d["values_b"], logits=d["logits"], optima=d["optima"],
+            optima_sum=d["optima_sum"],
+            cases={str(n): (float(v[0]), float(v[1]))
+                   for n, v in zip(d["case_names"], d["case_values"], strict=True)},
+            base=str(d["base"]),
+        )  # fmt: skip
+
+
+def sum_dependence(logits: np.ndarray) -> float:
+    """How much of a square landscape ``(n, n)`` on equal axes is a function of ``a + b``:
+    ``1 - var(logit - mean over its anti-diagonal) / var(logit)``, in ``[0, 1]``. 1 for a
+    count of the two patterns; well below 1 for a two-branch XOR, a function of ``a - b``
+    (``|a - b|`` scores 0.3 on a 5 x 5 grid)."""
+    logits = np.asarray(logits, dtype=np.float64)
+    n = logits.shape[0]
+    if logits.shape != (n, n) or n < 2:
+        raise ValueError(f"need a square landscape, got {logits.shape}")
+    total = logits.var()
+    if total == 0:
+        return 1.0
+    s = np.add.outer(np.arange(n), np.arange(n))
+    means = np.bincount(s.ravel(), logits.ravel()) / np.bincount(s.ravel())
+    return float(1.0 - (logits - means[s]).var() / total)
+
+
+def sum_profile(land: Landscape) -> tuple[np.ndarray, np.ndarray]:
+    """Mean logit along each anti-diagonal of a landscape on equal axes: ``(a + b values,
+    logits)``, both ``(2n - 1,)``."""
+    if not np.allclose(land.values_a, land.values_b):
+        raise ValueError("the landscape's axes differ: a + b is not defined on its grid")
+    n = len(land.values_a)
+    s = np.add.outer(np.arange(n), np.arange(n))
+    means = np.bincount(s.ravel(), land.logits.ravel()) / np.bincount(s.ravel())
+    step = land.values_a[1] - land.values_a[0] if n > 1 else 0.0
+    return land.values_a[0] * 2 + step * np.arange(2 * n - 1), means
 
 
 def logit_landscape(

@@ -15,6 +15,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from deepresolve.paper.synthetic.diagnosis import (
+    Landscape,
+    learnt_xor,
+    sum_dependence,
+    sum_profile,
+)
 from deepresolve.resolution import Resolution
 from deepresolve.similarity import (
     class_similarity,
@@ -47,6 +53,7 @@ def dataset1_findings(
     and_motif: str,
     auc: float,
     combinations: pd.DataFrame | None = None,
+    landscape: Landscape | None = None,
     control: Resolution | None = None,
     control_channels: tuple[int, int, int] | None = None,
     robustness: pd.DataFrame | None = None,
@@ -57,14 +64,16 @@ def dataset1_findings(
 
     The paper's claims: test AUC, >= 2 GMM components, the filters of the XOR patterns
     non-additive with opposite FIV signs across starts, the AND pattern's filter additive.
-    Filters are those of ``filters`` (:func:`~deepresolve.paper.synthetic.filters.filter_identity`:
-    by activity; the PWM-matched filter is reported beside). The explanation, each row
-    optional: the network's mean logit per pattern combination (``combinations``,
-    :func:`~deepresolve.paper.synthetic.diagnosis.combination_logits`), whether the starts
-    reached different optima (largest IL >= ``min_il``; the GMM cannot separate IL values
-    much closer than its variance floor, 1e-6), the two-branch positive-control head
-    (``control``, on ``control_channels`` ``(a, b, c)``) and the independently seeded
-    models (``robustness``,
+    Filters are those of ``filters``
+    (:func:`~deepresolve.paper.synthetic.filters.filter_identity`: by activity; the
+    PWM-matched filter is reported beside). The explanation, each row optional: the
+    network's mean logit per pattern combination (``combinations``,
+    :func:`~deepresolve.paper.synthetic.diagnosis.combination_logits`); whether its logit
+    over the XOR filters' activations is a count, a function of a + b (``landscape``);
+    whether the starts reached different optima (largest IL >= ``min_il``; the GMM cannot
+    separate IL values much closer than its variance floor, 1e-6); the two-branch
+    positive-control head (``control``, on ``control_channels`` ``(a, b, c)``); and the
+    independently seeded models (``robustness``,
     :data:`~deepresolve.paper.synthetic.robustness.ROBUSTNESS_COLUMNS`).
 
     ``res``: resolution of the single output.
@@ -111,6 +120,8 @@ def dataset1_findings(
     ))  # fmt: skip
     if combinations is not None:
         rows.append(_combination_row(combinations, [xor_motifs[0], and_motif, xor_motifs[1]]))
+    if landscape is not None:
+        rows.append(_landscape_row(landscape))
     scores = res.scores[0]
     rows.append((
         "gradient-ascent starts end in different optima",
@@ -129,13 +140,30 @@ def dataset1_findings(
 
 
 def _combination_row(table: pd.DataFrame, motifs: Sequence[str]) -> tuple:
-    from deepresolve.paper.synthetic.diagnosis import learnt_xor
-
     pairs = zip(table["combination"], table["mean_logit"], strict=True)
     mean = ", ".join(f"{c} {v:+.2f}" for c, v in pairs if np.isfinite(v))
     return ("network learnt AND + XOR: mean test logit per pattern combination", mean,
             "positive only for the AND pattern with exactly one XOR pattern (Fig 3)",
             learnt_xor(table, motifs))  # fmt: skip
+
+
+def _landscape_row(land: Landscape, max_sum_dependence: float = 0.9) -> tuple:
+    """Two branches (one maximum per XOR pattern) or a count (a band along a + b)?"""
+    r2 = sum_dependence(land.logits)
+    sums, profile = sum_profile(land)
+    positive = sums[profile > 0]
+    band = (f"positive for a + b in {positive.min():.2f}-{positive.max():.2f}"
+            if len(positive) else "never positive")  # fmt: skip
+    a, b = land.channels
+    which = f"filter {a} in two windows" if a == b else f"filters {a}, {b}"
+    return (
+        "the logit separates the XOR cases into two branches (not a count of the patterns)",
+        f"logit over the activations a, b of {which}: a function of a + b (R2 "
+        f"{r2:.2f}); {band}, peak {profile.max():+.2f} at a + b = {sums[profile.argmax()]:.2f}; "
+        f"{profile[0]:+.2f} at (0, 0)",
+        "two separate maxima, one per XOR pattern (Fig 2: opposite signs)",
+        bool(r2 < max_sum_dependence),
+    )
 
 
 def _control_row(control: Resolution, channels: tuple[int, int, int]) -> tuple:
