@@ -211,6 +211,7 @@ def test_dataset1_findings_hold_on_a_resolution_that_shows_them():
     combos = combination_logits(np.where(data.y[:, 0] == 1, 1.0, -2.0), data.contains,
                                 list(data.motifs))  # fmt: skip
     robust = pd.DataFrame({"xor_flagged": [True, True, False], "learnt_xor": [True] * 3,
+                           "filter_xor_a": [0, 1, 2], "filter_xor_b": [3, 1, 4],
                            "gmm_components": [2, 3, 1], "test_auc": [0.99, 0.98, 0.985],
                            "score_spread": [1.0, 2.0, 0.0]})  # fmt: skip
     grid = np.linspace(0, 2, 9)
@@ -232,6 +233,10 @@ def test_dataset1_findings_hold_on_a_resolution_that_shows_them():
     df = dataset1_findings(res, filters, **args)
     assert list(df.columns) == FINDING_COLUMNS
     assert len(df) == 11 and df["holds"].all(), df.to_string()
+    assert (
+        "2 of 3 models" in df["measured"].iloc[-1]
+        and "both XOR patterns in 1" in df["measured"].iloc[-1]
+    )
     # The PWM-matched filter is reported beside the activity choice when they differ.
     cgcttg = df.loc[df["finding"].str.startswith("CGCTTG"), "measured"].item()
     assert "filter 0 (activation rise +1.40): non-additive" in cgcttg and "filter 5" in cgcttg
