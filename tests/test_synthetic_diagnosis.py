@@ -117,14 +117,19 @@ def test_two_branch_head_is_flagged_non_additive_with_opposite_signs():
     torch.testing.assert_close(head(h)[:, 0], torch.tensor([2 * 0.5 * W, 2 * 0.5 * W]))
     res = _ascent(head)
     assert res.n_components[0] >= 2
-    assert set(np.flatnonzero(res.nonadditive[0])) == {A, B}
-    fa, fb = res.fivs[0, :, A], res.fivs[0, :, B]
-    # Every start ends in one branch: A and B at +-1/(2 lambda), opposite signs.
-    np.testing.assert_allclose(np.abs(fa), 0.5, atol=0.01)
-    np.testing.assert_allclose(fa, -fb, atol=0.01)
-    assert (fa > 0).any() and (fa < 0).any()
-    assert res.il[0, A] > 0.1 and res.il[0, C] < 1e-4
-    np.testing.assert_allclose(res.fivs[0, :, C], 0.5, atol=0.01)
+    flagged = set(np.flatnonzero(res.nonadditive[0]))
+    assert {A, B} <= flagged <= {A, B, C}
+    fa, fb, fc = res.fivs[0, :, A], res.fivs[0, :, B], res.fivs[0, :, C]
+    # A start ends in a branch, A and B at +-1/(2 lambda) with opposite signs and C at
+    # 1/(2 lambda); or, from a start with both units active, at the third optimum A = B = 0,
+    # C = 1/lambda (objective W vs 3W/4 for a branch): then C is flagged too.
+    branch = np.abs(fa) > 0.25
+    np.testing.assert_allclose(np.abs(fa[branch]), 0.5, atol=0.01)
+    np.testing.assert_allclose(fa[branch], -fb[branch], atol=0.01)
+    np.testing.assert_allclose(fc[branch], 0.5, atol=0.01)
+    np.testing.assert_allclose(fc[~branch], 1.0, atol=0.01)
+    assert branch.mean() >= 0.5 and (fa > 0.25).any() and (fa < -0.25).any()
+    assert res.il[0, A] > 0.1
 
 
 def test_count_head_of_the_same_shape_is_not_flagged():

@@ -236,9 +236,11 @@ def two_branch_head(k: int, w: int, a: int, b: int, c: int, hidden: int = 64) ->
     """Positive control, ``(N, K, W) -> (N, 1)``: ``relu(C + A - B) + relu(C + B - A)``
     with ``A``, ``B``, ``C`` the sums over positions of channels ``a``, ``b``, ``c``.
 
-    With penalty ``lambda`` its local maxima are ``h_c = 1/(2 lambda)`` everywhere and
-    ``(h_a, h_b) = +-(1, -1)/(2 lambda)``: a start ends in one branch or the other, so the
-    FIVs of ``a`` and ``b`` flip sign across starts (XOR as two branches).
+    With penalty ``lambda`` the penalised objective has two branch maxima, ``h_c =
+    1/(2 lambda)`` everywhere and ``(h_a, h_b) = +-(1, -1)/(2 lambda)``: a start ends in one
+    branch or the other, so the FIVs of ``a`` and ``b`` flip sign across starts (XOR as two
+    branches). A third maximum, with both units active, has ``h_a = h_b = 0`` and ``h_c =
+    1/lambda`` (it is the global one); starts that reach it make ``c`` inconsistent too.
     """
     _check_distinct(a, b, c)
     return _head(k, w, hidden, [({c: 1.0, a: 1.0, b: -1.0}, 0.0, 1.0),
