@@ -150,7 +150,10 @@ rule synthetic_replicate:
         row=f"{SYN}/dataset1/replicates/{{replicate}}.tsv",
         resolution=f"{SYN}/dataset1/replicates/{{replicate}}.npz",
     params:
-        cfg=config["synthetic"],
+        cfg={
+            k: config["synthetic"][k]
+            for k in ("dataset1", "robustness", "length", "test_fraction", "val_fraction")
+        },
         ascent=ascent_params("synthetic"),
     wildcard_constraints:
         replicate=r"[1-9]\d*",
@@ -183,7 +186,7 @@ rule synthetic_robustness:
     output:
         table=f"{TABLES}/synthetic_xor_robustness.tsv",
     params:
-        cfg=config["synthetic"],
+        cfg={k: config["synthetic"][k] for k in ("dataset1", "diagnosis")},
     log:
         f"{LOGS}/synthetic_robustness/all.log",
     benchmark:
@@ -211,7 +214,7 @@ rule synthetic_diagnosis:
         fig=f"{FIGURES}/fig2_diagnosis.png",
         landscape=f"{SYN}/dataset1/landscape.npz",
     params:
-        cfg=config["synthetic"],
+        cfg={"diagnosis": config["synthetic"]["diagnosis"]},
     log:
         f"{LOGS}/synthetic_diagnosis/all.log",
     benchmark:
