@@ -30,6 +30,7 @@ FINAL_OUTPUTS = [
         f"figures/{f}.png"
         for f in (
             "fig2",
+            "fig2_diagnosis",
             "fig3",
             "fig4a",
             "fig4b",
@@ -46,6 +47,8 @@ FINAL_OUTPUTS = [
         f"tables/{t}.tsv"
         for t in (
             "synthetic_auc",
+            "synthetic_filters",
+            "synthetic_xor_robustness",
             "table1",
             "table1_rank_tests",
             "tfpanel_auc",
