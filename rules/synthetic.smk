@@ -220,7 +220,7 @@ SYNTHETIC_FINAL = [
     table("synthetic_auc", "Synthetic data", "Test AUC"),
     table("synthetic_findings", "Synthetic data", "Findings"),
 ]
-FINAL += SYNTHETIC_FINAL
+add_final("synthetic", SYNTHETIC_FINAL)
 
 
 rule synthetic_all:
