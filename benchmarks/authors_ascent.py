@@ -2,7 +2,7 @@
 per-row panel head (each start scored by its own model only) and, for comparison, the
 full panel head (every start through all E models: cost grows with E**2).
 
-    python benchmarks/authors_ascent.py --mirror ../shared/data/authors-422tf [--threads 2]
+    python benchmarks/authors_ascent.py --mirror ../shared/data/authors-422tf [--threads 2,1]
 
 Writes benchmarks/authors_ascent.tsv (one row per run: head, models, starts, threads,
 steps, row-steps = sum over starts of the steps taken, wall and CPU seconds (all threads),
@@ -69,21 +69,25 @@ def run(head: nn.Module, name: str, n_models: int, threads: int, **kw) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mirror", type=Path, default=Path("../shared/data/authors-422tf"))
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", default="2,1", help="torch threads, comma-separated")
     parser.add_argument("--out", type=Path, default=Path(__file__).with_suffix(".tsv"))
     args = parser.parse_args()
-    torch.set_num_threads(args.threads)
+    threads = [int(t) for t in str(args.threads).split(",")]
     table = read_model_table(Path(__file__).parents[1] / "resources/tfpanel/authors_models.tsv")
     names = list(dict.fromkeys(table["experiment"]))
     panel = to_panel(load_models(args.mirror / "models", names))
     e = panel_size(panel)[0]
-    rows = [run(panel_head(panel), "per-row (class_scores)", e, args.threads)]
+    rows = []
+    for n in threads:
+        torch.set_num_threads(n)
+        rows.append(run(panel_head(panel), "per-row (class_scores)", e, n))
+    torch.set_num_threads(threads[0])
     # Fixed step counts, so that the two heads do the same work per row.
     for n in (25, 50, 100):
         sub = to_panel(load_models(args.mirror / "models", names[:n]))
         for name, head in (("per-row (class_scores)", panel_head(sub)),
                            ("full (every model on every row)", FullPanelHead(sub))):  # fmt: skip
-            rows.append(run(head, name, n, args.threads, steps=200, patience=10_000))
+            rows.append(run(head, name, n, threads[0], steps=200, patience=10_000))
     out = pd.DataFrame(rows)
     write_tsv(args.out, out)
     print(out.to_string(index=False))

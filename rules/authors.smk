@@ -69,7 +69,8 @@ rule authors_resolve:
         f"{LOGS}/authors_resolve/all.log",
     benchmark:
         f"{BENCH}/authors_resolve/all.tsv"
-    threads: 2
+    # 16-wide heads: one thread is fastest (benchmarks/authors_ascent.md)
+    threads: 1
     resources:
         mem_mb=4000,
         runtime=30,

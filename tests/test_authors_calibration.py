@@ -68,8 +68,8 @@ def test_agreement_metrics():
 @needs_mirror
 def test_calibrated_ascent_reproduces_the_stored_ofivs():
     """config/authors.yaml's ascent on 24 of the 211 stored models agrees with the authors
-    (all 211: Spearman median 1.0, top-1 99%; benchmarks/authors_calibration.md), and the
-    library's default ascent does not."""
+    (all 211: Spearman median 1.0, top-1 99%; the library's default ascent: 0.90 and 68%,
+    OFIVs 1.5 times theirs; benchmarks/authors_calibration.md)."""
     stored = read_stored_results(STORED)
     chosen = stored.experiments[::9]
     panel = to_panel(load_models(MIRROR / "models", chosen))
@@ -80,9 +80,6 @@ def test_calibrated_ascent_reproduces_the_stored_ofivs():
     assert per["spearman"].median() >= 0.98
     assert per["top1_match"].mean() >= 0.9 and per["top5_overlap"].mean() >= 4.5
     assert 0.95 < per["scale_ratio"].median() < 1.05
-    default = deepresolve.resolve(panel_head(panel), (16, 1), seed=1, progress=False)
-    worse = per_model_agreement(chosen, default.ofiv, default.il, default.n_components, stored)
-    assert worse["spearman"].median() < 0.95 and worse["scale_ratio"].median() > 1.3
 
 
 def test_implied_l2_recovers_the_penalty_of_a_converged_ascent():
