@@ -81,13 +81,13 @@ def main() -> None:
     for n in threads:
         torch.set_num_threads(n)
         rows.append(run(panel_head(panel), "per-row (class_scores)", e, n))
-    torch.set_num_threads(threads[0])
+    torch.set_num_threads(threads[-1])
     # Fixed step counts, so that the two heads do the same work per row.
     for n in (25, 50, 100):
         sub = to_panel(load_models(args.mirror / "models", names[:n]))
         for name, head in (("per-row (class_scores)", panel_head(sub)),
                            ("full (every model on every row)", FullPanelHead(sub))):  # fmt: skip
-            rows.append(run(head, name, n, threads[0], steps=200, patience=10_000))
+            rows.append(run(head, name, n, threads[-1], steps=200, patience=10_000))
     out = pd.DataFrame(rows)
     write_tsv(args.out, out)
     print(out.to_string(index=False))
