@@ -246,7 +246,7 @@ DEEPSEA_FINAL = [
     table("deepsea_similarity_recovery", "DeepSEA", "Class similarity"),
     table("deepsea_auc", "DeepSEA", "Model"),
 ]
-FINAL += DEEPSEA_FINAL
+add_final("deepsea", DEEPSEA_FINAL)
 
 
 rule deepsea_all:

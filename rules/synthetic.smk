@@ -361,7 +361,7 @@ SYNTHETIC_FINAL = [
     table("synthetic_filters", "Synthetic data", "Filters of the planted patterns"),
     table("synthetic_xor_robustness", "Synthetic data", "XOR robustness"),
 ]
-FINAL += SYNTHETIC_FINAL
+add_final("synthetic", SYNTHETIC_FINAL)
 
 
 rule synthetic_all:

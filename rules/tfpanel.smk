@@ -320,7 +320,7 @@ TFPANEL_FINAL = [
     figure("fig5", "TF binding panel", "Figure 5"),
     figure("figS5", "Supplementary", "Figure S5"),
 ]
-FINAL += TFPANEL_FINAL
+add_final("tfpanel", TFPANEL_FINAL)
 
 
 rule tfpanel_all:

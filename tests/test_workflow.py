@@ -68,13 +68,18 @@ def test_default_dry_run_plans_every_figure_and_table_offline():
         assert f"/nonexistent/r/{path}" in text, f"{path} not planned"
     jobs = planned_jobs()
     assert not any("download" in rule or "fetch" in rule for rule in jobs), jobs
+    assert not any(rule.startswith("authors") for rule in jobs), jobs  # not selected
 
 
-def test_paper_dry_run_downloads_the_422_experiments_and_deepsea():
+def test_paper_dry_run_downloads_the_422_experiments_and_deepsea_and_runs_the_authors_models():
     jobs = planned_jobs("--configfile", "config/paper.yaml")
     assert jobs["tfpanel_download"] == 2 * 422  # train.data and test.data of each experiment
     assert jobs["deepsea_fetch_model"] == 1 and jobs["deepsea_fetch_data"] == 1
     assert "tfpanel_simulate" not in jobs and "deepsea_simulate" not in jobs
+    # The authors' own models beside the retrained panel, on the same (shared) downloads.
+    for rule in ("authors_download", "authors_resolve", "authors_baselines", "authors_fig5",
+                 "authors_rank_tests", "authors_table1", "tfpanel_resolve"):  # fmt: skip
+        assert jobs.get(rule) == 1, rule
 
 
 def test_slurm_profile_sends_gpu_rules_to_a_gpu_partition_and_device_cpu_to_cpus():
@@ -122,3 +127,11 @@ def test_slurm_profile_sends_gpu_rules_to_a_gpu_partition_and_device_cpu_to_cpus
             assert (partition in gpu_partitions) == (rule in expected), (device, rule, partition)
     snakemake("-n", "--nolock", "--workflow-profile", "profiles/slurm",
               "--configfile", "config/paper.yaml")  # fmt: skip
+
+
+def test_authors_yaml_plans_the_authors_analysis_only():
+    jobs = planned_jobs("--configfile", "config/authors.yaml")
+    assert set(jobs) == {
+        "all", "authors_download", "authors_panel", "authors_resolve", "authors_calibration",
+        "authors_deepmotif", "authors_tomtom", "authors_table1", "authors_figS1", "authors_figS5",
+    }  # fmt: skip

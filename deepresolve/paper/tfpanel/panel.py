@@ -261,6 +261,15 @@ def pooled_activations(panel: nn.Sequential, data: PanelData, batch_size: int = 
     return panel_outputs(panel_body(panel), data, batch_size, device)
 
 
+def mean_activations(
+    panel: nn.Sequential, data: PanelData, batch_size: int = 256, device=None
+) -> np.ndarray:
+    """Mean pooled activation of every filter of each model over its own real rows of
+    ``data``: ``(E, K)``."""
+    acts = pooled_activations(panel, data, batch_size, device)  # (E, N_max, K)
+    return (acts * data.mask[..., None]).sum(1) / data.n[:, None]
+
+
 BASELINES = ("saliency", "gradient_x_input", "deeplift")
 
 
