@@ -94,3 +94,10 @@ def deepsea_truth(wildcards):
     if config["deepsea"]["source"] == "simulated":
         return {"truth": f"{RESULTS}/deepsea/compendium/truth.npz"}
     return {}
+
+
+def deepsea_effects(wildcards):
+    """The motif-effects file of the simulated compendium (``{"effects": path}``), or nothing."""
+    if config["deepsea"]["source"] == "simulated":
+        return {"effects": f"{RESULTS}/deepsea/motif_effects.npz"}
+    return {}

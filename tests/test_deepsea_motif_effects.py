@@ -1,0 +1,142 @@
+"""What a model and DeepResolve make of each planted motif: the logit-on-motif regression,
+the channel-to-motif map, motif-level importance, data gradient and channel ablation, on
+hand-built models whose answers are known."""
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from deepresolve.motifs.jaspar import load_jaspar
+from deepresolve.paper.deepsea.compendium import MOTIFS
+from deepresolve.paper.deepsea.motif_effects import (
+    channel_ablation,
+    channel_motif_response,
+    channel_rank_agreement,
+    class_motif_table,
+    data_gradient,
+    model_implied_similarity,
+    motif_importance,
+    motif_regression,
+)
+
+
+def test_motif_regression_recovers_the_coefficients():
+    rng = np.random.default_rng(0)
+    z = rng.random((800, 4)) < 0.3
+    coef = np.array([[2.0, 0.0, -1.0, 0.5], [0.0, 3.0, 0.0, 0.0]])
+    logits = np.array([1.0, -2.0]) + z @ coef.T + rng.normal(0, 0.1, (800, 2))
+    reg = motif_regression(logits, z)
+    assert np.allclose(reg.coef, coef, atol=0.05)
+    assert np.allclose(reg.intercept, [1.0, -2.0], atol=0.05)
+    assert (reg.r2 > 0.98).all()
+    sim = model_implied_similarity(reg.coef)
+    assert sim.shape == (2, 2) and sim[0, 1] < 0
+    with pytest.raises(ValueError, match="logits"):
+        motif_regression(logits[:10], z)
+    with pytest.raises(ValueError, match="cannot fit"):
+        motif_regression(logits[:4], z[:4])
+
+
+def _detector(names=("AP1", "GATA1")):
+    """Conv body whose channel k is the log-odds scan of motif ``names[k]`` (forward
+    strand, both strands via a second half of channels), ReLU'd above chance level."""
+    jaspar = load_jaspar()
+    pwms = [jaspar.by_id(MOTIFS[n]) for n in names]
+    width = max(p.shape[1] for p in pwms)
+    conv = nn.Conv1d(4, 2 * len(pwms), width)
+    with torch.no_grad():
+        conv.weight.zero_()
+        for k, p in enumerate(pwms):
+            lo = np.log2((p + 0.01) / 0.25)
+            for j, m in enumerate((lo, lo[::-1, ::-1])):
+                conv.weight[2 * k + j, :, : p.shape[1]] = torch.as_tensor(m.copy())
+            conv.bias[2 * k : 2 * k + 2] = -0.6 * float(lo.max(axis=0).sum())
+    return nn.Sequential(conv, nn.ReLU()).eval(), pwms
+
+
+def test_channel_motif_response_finds_each_detector_s_motif():
+    body, pwms = _detector()
+    a = channel_motif_response(body, pwms, length=120, n=64, seed=1)
+    assert a.shape == (4, 2)
+    for k in range(4):
+        own = k // 2
+        assert a[k, own] > 5 * max(a[k, 1 - own], 0.1), (k, a[k])
+    assert np.allclose(a, channel_motif_response(body, pwms, length=120, n=64, seed=1))
+    with pytest.raises(ValueError, match="no longer than"):
+        channel_motif_response(body, pwms, length=8)
+
+
+def test_motif_importance_is_channel_importance_through_the_map():
+    v = np.array([[1.0, 0.0, -1.0], [0.5, 0.5, 0.5]])
+    a = np.array([[2.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    assert np.allclose(motif_importance(v, a), [[1.0, -1.0], [1.5, 1.0]])
+    with pytest.raises(ValueError, match=r"\(C, K\)"):
+        motif_importance(v, a.T)
+
+
+def test_gradient_and_ablation_of_a_linear_head():
+    torch.manual_seed(0)
+    k, w, c = 3, 4, 2
+    head = nn.Sequential(nn.Flatten(), nn.Linear(k * w, c)).eval()
+    rng = np.random.default_rng(0)
+    h = rng.random((40, k, w)).astype(np.float32)
+    y = np.zeros((40, c), dtype=np.uint8)
+    y[:30, 0] = 1
+    y[:3, 1] = 1  # too few positives for class 1
+    weight = head[1].weight.detach().numpy().reshape(c, k, w)
+    grad = data_gradient(head, h, y, batch_size=16, min_positives=5)
+    assert np.allclose(grad[0], weight[0].mean(axis=1), atol=1e-6)
+    assert np.isnan(grad[1]).all()
+    abl = channel_ablation(head, h, y, batch_size=16, min_positives=5)
+    expected = np.einsum("kw,nkw->k", weight[0], h[:30].astype(np.float64)) / 30
+    assert np.allclose(abl[0], expected, atol=1e-5)
+    assert np.isnan(abl[1]).all()
+    rho = channel_rank_agreement(grad, abl)
+    assert np.isnan(rho[1]) and -1 <= rho[0] <= 1
+
+
+def test_class_motif_table_reports_factor_and_context():
+    from deepresolve.paper.deepsea.motif_effects import MotifRegression
+
+    names = ["K562|c-Fos|None", "HepG2|JunD|None", "K562|CTCF|None"]
+    motifs = ["AP1", "GATA1", "HNF4A", "CTCF"]
+    fw = np.array([[1, 0, 0, 0], [1, 0, 0, 0], [0, 0, 0, 1.0]])
+    cw = np.array([[0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 0.0]])
+    coef = np.array([[2.0, 3.0, 0, 0], [0.2, 0, 4.0, 0], [0, 0, 0, 6.0]])
+    reg = MotifRegression(np.zeros(3), coef, np.array([0.9, 0.8, 0.95]))
+    dr = np.array([[1.0, 3.0, 0, 0], [-1.0, 0, 2.0, 0], [0, 0, 0, 1.0]])
+    table = class_motif_table(names, motifs, fw, cw, reg, {"deepresolve": dr},
+                              {"rho": np.array([0.1, 0.2, 0.3])}, min_coef=1.0)  # fmt: skip
+    assert list(table["class"]) == names
+    assert list(table["factor_motif"]) == ["AP1", "AP1", "CTCF"]
+    assert list(table["context_motif"]) == ["GATA1", "HNF4A", ""]
+    assert list(table["learned"]) == [True, False, True]
+    assert table.loc[0, "coef_factor_share"] == pytest.approx(0.4)
+    assert table.loc[0, "deepresolve_factor_share"] == pytest.approx(0.25)
+    assert table.loc[1, "deepresolve_factor_share"] == pytest.approx(0.0)
+    assert np.isnan(table.loc[2, "coef_factor_share"])
+    assert table.loc[2, "rho"] == pytest.approx(0.3)
+
+
+class _SaturatingHead(nn.Module):
+    """Logit of two channels (W = 1): ``4 min(h1, 1) + h2``. On data (h in {0, 1}) channel 1
+    is worth 4 logit units and channel 2 one; channel 1's effect saturates at 1."""
+
+    def forward(self, h: torch.Tensor) -> torch.Tensor:
+        h1, h2 = h[:, 0, 0], h[:, 1, 0]
+        return (4 * (h1 - torch.relu(h1 - 1)) + h2)[:, None]
+
+
+@pytest.mark.parametrize("l2, ratio", [(10.0, 4.0), (1.0, 2.0), (0.1, 0.2)])
+def test_l2_ascent_credits_a_saturating_channel_less_as_the_penalty_falls(l2, ratio):
+    """The method, not a bug: the optimum of ``S(H) - l2 ||H||^2`` is ``grad S(H*) / (2 l2)``
+    where that gradient exists, so a channel whose effect saturates stops at its kink
+    (h1 = 1) while a linear one grows as ``1 / (2 l2)``. DeepResolve's FIV ratio of the two
+    channels is then 4 (their effect on data) only for large ``l2``."""
+    import deepresolve
+
+    res = deepresolve.resolve(_SaturatingHead(), (2, 1), n_init=4, l2=l2, steps=3000, lr=0.05,
+                              seed=0, progress=False)  # fmt: skip
+    fiv = res.ofiv[0]
+    assert fiv[0] / fiv[1] == pytest.approx(ratio, rel=0.05)
