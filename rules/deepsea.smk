@@ -269,6 +269,30 @@ if DSCFG["source"] == "simulated":
             "../workflow_scripts/deepsea_motif_effects.py"
 
 
+if DSCFG["source"] == "simulated":
+
+    rule deepsea_findings:
+        input:
+            recovery=f"{TABLES}/deepsea_similarity_recovery.tsv",
+            class_motifs=f"{TABLES}/deepsea_class_motifs.tsv",
+            association=f"{DS}/dnase_association.tsv",
+            resolution=f"{DS}/resolution.npz",
+        output:
+            table=f"{TABLES}/deepsea_findings.tsv",
+        log:
+            f"{LOGS}/deepsea_findings/all.log",
+        benchmark:
+            f"{BENCH}/deepsea_findings/all.tsv"
+        threads: 1
+        resources:
+            mem_mb=1000,
+            runtime=5,
+        conda:
+            ENV_PY
+        script:
+            "../workflow_scripts/deepsea_findings.py"
+
+
 DEEPSEA_FINAL = [
     figure("fig6", "DeepSEA", "Figure 6"),
     figure("fig7", "DeepSEA", "Figure 7"),
@@ -280,6 +304,7 @@ DEEPSEA_FINAL = [
 ]
 if DSCFG["source"] == "simulated":
     DEEPSEA_FINAL.append(table("deepsea_class_motifs", "DeepSEA", "Class similarity"))
+    DEEPSEA_FINAL.append(table("deepsea_findings", "DeepSEA", "Findings"))
 FINAL += DEEPSEA_FINAL
 
 

@@ -101,7 +101,7 @@ def test_labels_follow_the_strict_motif_logic(big):
     # a gated TF class is a strict AND of its factor motif and its cell's context motif:
     # one of the two alone gives essentially no positives
     i = sim.class_names.index("K562|c-Fos|None")
-    ap1, gata1 = sim.z[:, motif("AP1")], sim.z[:, motif("GATA1")]
+    ap1, gata1 = sim.z[:, motif("AP1")], sim.z[:, motif("TAL1GATA1")]
     assert sim.y[ap1 & gata1, i].mean() > 0.99
     assert sim.y[ap1 & ~gata1, i].sum() + sim.y[~ap1 & gata1, i].sum() <= 2
     # H3K27me3 = YY1 AND REST AND NOT the cell's context
@@ -185,8 +185,10 @@ def test_pair_percentiles_are_mid_ranks_within_a_pair_type():
 
 
 def test_simulation_rejects_bad_values():
-    with pytest.raises(ValueError, match="length=100"):
-        simulate(10, length=100)
+    with pytest.raises(ValueError, match="length=15 bp is shorter"):
+        simulate(10, length=15)
+    with pytest.raises(ValueError, match="do not fit in length=60"):
+        simulate(50, length=60, p_motif=0.9)
     with pytest.raises(ValueError, match="p_motif"):
         simulate(10, p_motif=1.5)
     with pytest.raises(ValueError, match="p_context"):
@@ -354,3 +356,29 @@ def test_head_of_scaled_model_resolves():
     res = deepresolve.resolve(head, (5, 16), n_init=3, steps=20, progress=False)
     assert res.ofiv.shape == (4, 5)
     assert isinstance(head, nn.Sequential) and isinstance(head[0], nn.Conv1d)
+
+
+def test_findings_on_a_model_that_reads_the_truth():
+    """Findings when DeepResolve's similarity is the truth itself and the model's motif
+    coefficients are the true weights: every simulation check and paper finding holds,
+    except the label-correlation row's negation (labels recover no group here)."""
+    from deepresolve.paper.deepsea.findings import deepsea_findings
+    from deepresolve.paper.deepsea.motif_effects import MotifRegression, class_motif_table
+
+    data = simulate(3000, length=300, seed=2)
+    names, truth = data.class_names, data.factor_similarity()
+    labels = label_correlation(data.y)
+    matrices = {"truth": truth, "decision": data.decision_similarity(), "deepresolve": truth,
+                "model_implied": truth, "labels": labels, "weights": labels}  # fmt: skip
+    recovery = group_recovery(matrices, names, PAPER_GROUPS, 0.9, truth, data.same_cell())
+    coef = 5 * data.weights
+    reg = MotifRegression(np.zeros(len(names)), coef, np.ones(len(names)))
+    motifs = class_motif_table(names, data.motif_names, data.factor_weights,
+                               data.context_weights, reg,
+                               {"deepresolve": coef, "gradient": coef})  # fmt: skip
+    association = dnase_association(data.decision_similarity(), names)
+    table = deepsea_findings(recovery, motifs, association, np.ones(len(names), dtype=int))
+    assert list(table.columns) == ["finding", "measured", "paper", "holds"]
+    held = dict(zip(table["finding"].str[:30], table["holds"], strict=True))
+    assert all(held.values()), table[["finding", "measured"]].to_string()
+    assert table["measured"].iloc[0].startswith(f"{len(names)}/{len(names)}")

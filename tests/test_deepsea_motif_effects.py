@@ -38,7 +38,7 @@ def test_motif_regression_recovers_the_coefficients():
         motif_regression(logits[:4], z[:4])
 
 
-def _detector(names=("AP1", "GATA1")):
+def _detector(names=("AP1", "HNF4A")):
     """Conv body whose channel k is the log-odds scan of motif ``names[k]`` (forward
     strand, both strands via a second half of channels), ReLU'd above chance level."""
     jaspar = load_jaspar()
@@ -100,7 +100,7 @@ def test_class_motif_table_reports_factor_and_context():
     from deepresolve.paper.deepsea.motif_effects import MotifRegression
 
     names = ["K562|c-Fos|None", "HepG2|JunD|None", "K562|CTCF|None"]
-    motifs = ["AP1", "GATA1", "HNF4A", "CTCF"]
+    motifs = ["AP1", "TAL1GATA1", "HNF4A", "CTCF"]
     fw = np.array([[1, 0, 0, 0], [1, 0, 0, 0], [0, 0, 0, 1.0]])
     cw = np.array([[0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 0.0]])
     coef = np.array([[2.0, 3.0, 0, 0], [0.2, 0, 4.0, 0], [0, 0, 0, 6.0]])
@@ -110,7 +110,7 @@ def test_class_motif_table_reports_factor_and_context():
                               {"rho": np.array([0.1, 0.2, 0.3])}, min_coef=1.0)  # fmt: skip
     assert list(table["class"]) == names
     assert list(table["factor_motif"]) == ["AP1", "AP1", "CTCF"]
-    assert list(table["context_motif"]) == ["GATA1", "HNF4A", ""]
+    assert list(table["context_motif"]) == ["TAL1GATA1", "HNF4A", ""]
     assert list(table["learned"]) == [True, False, True]
     assert table.loc[0, "coef_factor_share"] == pytest.approx(0.4)
     assert table.loc[0, "deepresolve_factor_share"] == pytest.approx(0.25)
@@ -140,3 +140,47 @@ def test_l2_ascent_credits_a_saturating_channel_less_as_the_penalty_falls(l2, ra
                               seed=0, progress=False)  # fmt: skip
     fiv = res.ofiv[0]
     assert fiv[0] / fiv[1] == pytest.approx(ratio, rel=0.05)
+
+
+REDUCED = ["K562|CTCF|None", "K562|GATA-1|None", "HepG2|HNF4A|None", "HeLa-S3|c-Jun|None",
+           "K562|c-Fos|None", "HepG2|JunD|None", "K562|Rad21|None", "HepG2|Rad21|None"]  # fmt: skip
+
+
+def test_every_class_of_a_reduced_compendium_learns_its_motifs():
+    """The regression check at reduced size (8 classes of 2 cell types, 4 motifs, 180 bp,
+    6,000 sequences, a 16/24/32-channel DeepSEA, 14 epochs): every class's model learns
+    every motif of its rule, the gated ones both their factor and their context motif."""
+    from deepresolve.paper.deepsea.compendium import class_specs, simulate
+    from deepresolve.paper.deepsea.models import deepsea
+    from deepresolve.training import TrainConfig, fit, predict_logits
+
+    specs = [s for s in class_specs() if s.name in REDUCED]
+    data = simulate(7000, length=180, seed=1, specs=specs)
+    assert data.z[:, [m not in ("CTCF", "AP1", "TAL1GATA1", "HNF4A") for m in MOTIFS]].sum() == 0
+    torch.manual_seed(0)
+    model = deepsea(n_classes=len(specs), length=180, channels=(16, 24, 32), hidden=32,
+                    dropout=(0.1, 0.1, 0.2), batchnorm=True)  # fmt: skip
+    x = data.x.astype(np.float32)
+    fit(model, x[:5500], data.y[:5500], x[5500:6000], data.y[5500:6000],
+        TrainConfig(epochs=14, batch_size=64, lr=0.005, patience=3, seed=0))  # fmt: skip
+    reg = motif_regression(predict_logits(model, x[6000:]), data.z[6000:])
+    table = class_motif_table(data.class_names, data.motif_names, data.factor_weights,
+                              data.context_weights, reg, {}, min_coef=1.0)  # fmt: skip
+    assert table["learned"].all(), table[["class", "coef_factor", "coef_context"]]
+    gated = table[table["context_motif"] != ""]
+    assert len(gated) == 4 and (gated[["coef_factor", "coef_context"]] > 1.0).all().all()
+
+
+def test_baseline_gradient_and_motif_ablation_read_a_saturating_head():
+    """On the saturating head (channel 1 worth 4, capped at h1 = 1), at data points h = (2, 1)
+    the gradient misses channel 1, the gradient at H = 0 and the ablation do not."""
+    from deepresolve.paper.deepsea.motif_effects import baseline_gradient, motif_ablation
+
+    head = _SaturatingHead()
+    assert np.allclose(baseline_gradient(head, (2, 1)), [[4.0, 1.0]])
+    h = np.tile(np.array([[[2.0], [1.0]]], dtype=np.float32), (6, 1, 1))
+    y = np.ones((6, 1), dtype=np.uint8)
+    assert np.allclose(data_gradient(head, h, y), [[0.0, 1.0]])
+    response = np.array([[1.0, 0.0], [0.0, 1.0]])  # channel k carries motif k
+    assert np.allclose(motif_ablation(head, h, y, response), [[4.0, 1.0]])
+    assert np.isnan(motif_ablation(head, h, y, np.zeros((2, 2)))).all()

@@ -13,6 +13,7 @@ from deepresolve.layers import feature_maps, split_sequential
 from deepresolve.motifs.jaspar import load_jaspar
 from deepresolve.paper.deepsea.models import RESOLVE_LAYER, load_model, resolved_shape
 from deepresolve.paper.deepsea.motif_effects import (
+    baseline_gradient,
     channel_ablation,
     channel_motif_response,
     channel_rank_agreement,
@@ -46,6 +47,9 @@ ablation = channel_ablation(head, h, y, device=device)
 importance = {
     "deepresolve": motif_importance(res.ofiv, response),
     "gradient": motif_importance(grad, response),
+    "baseline_gradient": motif_importance(
+        baseline_gradient(head, resolved_shape(model, x.shape[2]), device=device), response
+    ),
     "ablation": motif_ablation(head, h, y, response, device=device),
 }
 # DeepResolve at other L2 penalties, everything else as in deepsea_resolve

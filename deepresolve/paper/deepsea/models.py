@@ -50,19 +50,15 @@ def deepsea(
     hidden: int = 925,
     dropout: Sequence[float] = (0.2, 0.2, 0.5),
     batchnorm: bool = False,
-    hidden_batchnorm: bool = False,
 ) -> nn.Sequential:
     """The DeepSEA architecture for one-hot ``(N, 4, length)`` input, logits ``(N, n_classes)``.
 
-    Named modules: conv1 relu1 pool1 drop1 conv2 relu2 pool2 drop2 conv3 relu3 drop3 flat fc
-    relu4 out (bn1..bn4 with the batch-norm options). Defaults are the published model;
-    smaller ``channels``/``length``/``hidden`` give a scaled-down network of the same shape.
-    ``batchnorm`` adds BatchNorm after each convolution (bn1..bn3, before the ReLU), which
-    the published model lacks: it lets a small model train in a few CPU epochs; in eval mode
-    it is a fixed affine map, so the analysed layer and its head keep their meaning.
-    ``hidden_batchnorm`` adds one before the hidden layer's ReLU (bn4): without it most
-    hidden units of a small model die early in training (38-44 of 64 never active on the
-    simulated compendium), and the classes that would need them are never learnt.
+    Named modules: conv1 relu1 pool1 drop1 conv2 relu2 pool2 drop2 conv3 relu3 drop3 flat
+    fc relu4 out. Defaults are the published model; smaller ``channels``/``length``/
+    ``hidden`` give a scaled-down network of the same shape. ``batchnorm`` adds BatchNorm
+    after each convolution (bn1..bn3, before the ReLU), which the published model lacks:
+    it lets a small model train in a few CPU epochs; in eval mode it is a fixed affine
+    map, so the analysed layer and its head keep their meaning.
     """
     if len(channels) != 3 or len(dropout) != 3:
         raise ValueError(f"need 3 channel counts and 3 dropout rates, got {channels}, {dropout}")
@@ -83,10 +79,10 @@ def deepsea(
         if i < 3:
             layers.append((f"pool{i}", nn.MaxPool1d(pool)))
         layers.append((f"drop{i}", nn.Dropout(dropout[i - 1])))
-    layers += [("flat", nn.Flatten()), ("fc", nn.Linear(c3 * w_out, hidden))]
-    if hidden_batchnorm:
-        layers.append(("bn4", nn.BatchNorm1d(hidden)))
-    layers += [("relu4", nn.ReLU()), ("out", nn.Linear(hidden, n_classes))]
+    layers += [
+        ("flat", nn.Flatten()), ("fc", nn.Linear(c3 * w_out, hidden)), ("relu4", nn.ReLU()),
+        ("out", nn.Linear(hidden, n_classes)),
+    ]  # fmt: skip
     return nn.Sequential(OrderedDict(layers))
 
 

@@ -13,7 +13,8 @@ the simulated compendium.
   of ``S(H) - l2 ||H||^2`` is the gradient there divided by ``2 l2``).
 - :func:`data_gradient` and :func:`channel_ablation`: the same per-channel quantities on
   real sequences: the mean gradient of the logit on a class's positives, and the logit's
-  drop when one channel is zeroed in them.
+  drop when one channel is zeroed in them; :func:`motif_ablation` zeroes all the channels
+  of a motif; :func:`baseline_gradient` is the gradient at ``H = 0``.
 - :func:`class_motif_table`: per class, the factor and context motifs' coefficients and
   importances side by side, whether the model learnt each of the class's motifs, and how
   DeepResolve's channel ranking agrees with the model's channel use on data.
@@ -166,6 +167,20 @@ def data_gradient(
     out = total / np.maximum(count, 1)[:, None]
     out[count < min_positives] = np.nan
     return out
+
+
+def baseline_gradient(head: nn.Module, feature_shape: Sequence[int], device=None) -> np.ndarray:
+    """``(C, K)``: the gradient of every class's logit with respect to the analysed layer at
+    ``H = 0`` (every channel off), averaged over positions: a reading of the head that does
+    not depend on where the data or the ascent put ``H``."""
+    device = get_device(device)
+    head = head.eval().to(device)
+    k, w = (int(v) for v in feature_shape)
+    h0 = torch.zeros(1, k, w, device=device, requires_grad=True)
+    out = head(h0)[0]
+    rows = [torch.autograd.grad(out[c], h0, retain_graph=True)[0][0].mean(dim=1)
+            for c in range(len(out))]  # fmt: skip
+    return torch.stack(rows).cpu().numpy().astype(np.float64)
 
 
 @torch.no_grad()
