@@ -100,7 +100,7 @@ def test_class_motif_table_reports_factor_and_context():
     from deepresolve.paper.deepsea.motif_effects import MotifRegression
 
     names = ["K562|c-Fos|None", "HepG2|JunD|None", "K562|CTCF|None"]
-    motifs = ["AP1", "TAL1GATA1", "HNF4A", "CTCF"]
+    motifs = ["AP1", "RUNX", "HNF4A", "CTCF"]
     fw = np.array([[1, 0, 0, 0], [1, 0, 0, 0], [0, 0, 0, 1.0]])
     cw = np.array([[0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 0.0]])
     coef = np.array([[2.0, 3.0, 0, 0], [0.2, 0, 4.0, 0], [0, 0, 0, 6.0]])
@@ -110,7 +110,7 @@ def test_class_motif_table_reports_factor_and_context():
                               {"rho": np.array([0.1, 0.2, 0.3])}, min_coef=1.0)  # fmt: skip
     assert list(table["class"]) == names
     assert list(table["factor_motif"]) == ["AP1", "AP1", "CTCF"]
-    assert list(table["context_motif"]) == ["TAL1GATA1", "HNF4A", ""]
+    assert list(table["context_motif"]) == ["RUNX", "HNF4A", ""]
     assert list(table["learned"]) == [True, False, True]
     assert table.loc[0, "coef_factor_share"] == pytest.approx(0.4)
     assert table.loc[0, "deepresolve_factor_share"] == pytest.approx(0.25)
@@ -142,7 +142,7 @@ def test_l2_ascent_credits_a_saturating_channel_less_as_the_penalty_falls(l2, ra
     assert fiv[0] / fiv[1] == pytest.approx(ratio, rel=0.05)
 
 
-REDUCED = ["K562|CTCF|None", "K562|GATA-1|None", "HepG2|HNF4A|None", "HeLa-S3|c-Jun|None",
+REDUCED = ["K562|CTCF|None", "K562|RUNX1|None", "HepG2|HNF4A|None", "HeLa-S3|c-Jun|None",
            "K562|c-Fos|None", "HepG2|JunD|None", "K562|Rad21|None", "HepG2|Rad21|None"]  # fmt: skip
 
 
@@ -156,7 +156,7 @@ def test_every_class_of_a_reduced_compendium_learns_its_motifs():
 
     specs = [s for s in class_specs() if s.name in REDUCED]
     data = simulate(7000, length=180, seed=1, specs=specs)
-    assert data.z[:, [m not in ("CTCF", "AP1", "TAL1GATA1", "HNF4A") for m in MOTIFS]].sum() == 0
+    assert data.z[:, [m not in ("CTCF", "AP1", "RUNX", "HNF4A") for m in MOTIFS]].sum() == 0
     torch.manual_seed(0)
     model = deepsea(n_classes=len(specs), length=180, channels=(16, 24, 32), hidden=32,
                     dropout=(0.1, 0.1, 0.2), batchnorm=True)  # fmt: skip

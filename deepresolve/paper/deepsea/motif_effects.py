@@ -152,20 +152,17 @@ def data_gradient(
     device = get_device(device)
     head = head.eval().to(device)
     y = np.asarray(y).astype(bool)
-    n_cls, k = y.shape[1], h.shape[1]
-    total = np.zeros((n_cls, k))
-    for start, hb in zip(range(0, len(h), batch_size), _batches(h, batch_size, device),
-                         strict=True):  # fmt: skip
-        yb = torch.as_tensor(y[start : start + len(hb)], dtype=torch.float32, device=device)
-        for c in range(n_cls):
-            if not yb[:, c].any():
-                continue
-            hb_ = hb.clone().requires_grad_(True)
-            (grad,) = torch.autograd.grad((head(hb_)[:, c] * yb[:, c]).sum(), hb_)
-            total[c] += grad.mean(dim=2).sum(dim=0).cpu().numpy()
-    count = y.sum(axis=0)
-    out = total / np.maximum(count, 1)[:, None]
-    out[count < min_positives] = np.nan
+    out = np.full((y.shape[1], h.shape[1]), np.nan)
+    for c in range(y.shape[1]):
+        rows = np.flatnonzero(y[:, c])
+        if len(rows) < min_positives:
+            continue
+        total = np.zeros(h.shape[1])
+        for hb in _batches(h[rows], batch_size, device):
+            hb.requires_grad_(True)
+            (grad,) = torch.autograd.grad(head(hb)[:, c].sum(), hb)
+            total += grad.mean(dim=2).sum(dim=0).cpu().numpy()
+        out[c] = total / len(rows)
     return out
 
 
