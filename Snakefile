@@ -1,6 +1,7 @@
 # DeepResolve (Liu, Zeng & Gifford 2019): every figure and table of the paper.
 #   snakemake --cores 2                                   # default config, offline
 #   snakemake --cores 16 --configfile config/paper.yaml   # paper scale, real data
+#   snakemake --cores 2 --configfile config/authors.yaml  # the authors' own 422 models
 #   snakemake --workflow-profile profiles/slurm --configfile config/paper.yaml
 #   snakemake --report results/report.html                # HTML report of the last run
 from snakemake.utils import min_version
@@ -18,6 +19,7 @@ include: "rules/common.smk"
 include: "rules/synthetic.smk"
 include: "rules/tfpanel.smk"
 include: "rules/deepsea.smk"
+include: "rules/authors.smk"
 
 
 rule all:

@@ -15,8 +15,20 @@ TABLES = f"{RESULTS}/tables"
 ENV_PY = "../envs/deepresolve.yaml"
 ENV_MEME = "../envs/meme.yaml"
 
-# Final figures and tables; `rule all` collects them.
+# GPUs requested by the rules that train models or run gradient ascent (`gpu=GPUS`): one,
+# unless torch runs on the CPU (`device: cpu`), so that CPU-only clusters accept every job.
+GPUS = 0 if config["device"] == "cpu" else 1
+
+# Final figures and tables of the selected analyses (config["analyses"]); `rule all`
+# collects them. Every analysis' rules stay defined, so one analysis may use another's
+# files (Figure S1 spans three; the authors' analysis reads the tfpanel's downloads).
 FINAL = []
+
+
+def add_final(analysis, outputs):
+    """Add an analysis' final outputs to FINAL when config['analyses'] selects it."""
+    if analysis in config["analyses"]:
+        FINAL.extend(outputs)
 
 
 wildcard_constraints:
@@ -100,4 +112,37 @@ def deepsea_effects(wildcards):
     """The motif-effects file of the simulated compendium (``{"effects": path}``), or nothing."""
     if config["deepsea"]["source"] == "simulated":
         return {"effects": f"{RESULTS}/deepsea/motif_effects.npz"}
+    return {}
+
+
+# --- authors: the authors' own trained models, known when the workflow is parsed ------
+def authors_experiments():
+    """Experiments of the authors' analysis: config['authors']['experiments'], or every
+    model of the models table; KeyError naming any experiment the table lacks."""
+    import pandas as pd
+
+    cfg = config["authors"]
+    table = pd.read_csv(cfg["models_table"], sep="\t", dtype=str)
+    known = list(dict.fromkeys(table["experiment"]))
+    chosen = cfg["experiments"] or known
+    missing = [e for e in chosen if e not in set(known)]
+    if missing:
+        raise KeyError(f"{cfg['models_table']} lists no models for {missing[:5]}")
+    return list(chosen)
+
+
+def authors_model_files():
+    """Both downloaded files of every experiment of the authors' analysis."""
+    return expand(
+        f"{RESULTS}/authors/models/{{experiment}}/{{file}}",
+        experiment=authors_experiments(),
+        file=["16_G_best_archit.json", "16_G_bestmodel_weights.h5"],
+    )
+
+
+def authors_sequence_inputs(wildcards):
+    """With sequences (authors.sequences: zeng): the layer-baseline scores and filter
+    activations of the authors' models, else nothing."""
+    if config["authors"]["sequences"] == "zeng":
+        return {"scores": f"{RESULTS}/authors/filter_scores.npz"}
     return {}

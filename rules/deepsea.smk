@@ -49,7 +49,7 @@ if DSCFG["source"] == "simulated":
         resources:
             mem_mb=8000,
             runtime=60,
-            gpu=1,
+            gpu=GPUS,
         conda:
             ENV_PY
         script:
@@ -111,7 +111,7 @@ rule deepsea_evaluate:
     resources:
         mem_mb=8000,
         runtime=60,
-        gpu=1,
+        gpu=GPUS,
     conda:
         ENV_PY
     script:
@@ -134,7 +134,7 @@ rule deepsea_resolve:
     resources:
         mem_mb=16000,
         runtime=240,
-        gpu=1,
+        gpu=GPUS,
     conda:
         ENV_PY
     script:
@@ -157,7 +157,7 @@ rule deepsea_channel_ascent:
     resources:
         mem_mb=16000,
         runtime=120,
-        gpu=1,
+        gpu=GPUS,
     conda:
         ENV_PY
     script:
@@ -262,7 +262,7 @@ if DSCFG["source"] == "simulated":
         resources:
             mem_mb=8000,
             runtime=30,
-            gpu=1,
+            gpu=GPUS,
         conda:
             ENV_PY
         script:
@@ -305,7 +305,7 @@ DEEPSEA_FINAL = [
 if DSCFG["source"] == "simulated":
     DEEPSEA_FINAL.append(table("deepsea_class_motifs", "DeepSEA", "Class similarity"))
     DEEPSEA_FINAL.append(table("deepsea_findings", "DeepSEA", "Findings"))
-FINAL += DEEPSEA_FINAL
+add_final("deepsea", DEEPSEA_FINAL)
 
 
 rule deepsea_all:

@@ -1,7 +1,10 @@
 # Rules of the synthetic analysis (see CONTRIBUTING.md for conventions).
 # Synthetic datasets I (AND + XOR logic) and II (feature sharing), the paper's CNNs,
 # DeepResolve on the layer between conv and FC: Figures 2, 3, 4a, 4b, S1, the AUC table
-# and a table of the paper's findings (holds true/false) on this run.
+# and a table of the paper's findings (holds true/false) on this run. Dataset I is also
+# diagnosed: which filter detects each pattern (by activity), the model's logit per
+# pattern combination, a two-branch XOR head as positive control (Fig 2 diagnosis), and
+# independently seeded replicate models (robustness table).
 
 SYN = f"{RESULTS}/synthetic"
 
@@ -46,7 +49,7 @@ rule synthetic_train:
     resources:
         mem_mb=8000,
         runtime=60,
-        gpu=1,
+        gpu=GPUS,
     conda:
         ENV_PY
     script:
@@ -69,7 +72,7 @@ rule synthetic_resolve:
     resources:
         mem_mb=4000,
         runtime=30,
-        gpu=1,
+        gpu=GPUS,
     conda:
         ENV_PY
     script:
@@ -95,14 +98,144 @@ rule synthetic_auc:
         "../workflow_scripts/synthetic_auc.py"
 
 
+rule synthetic_probe:
+    input:
+        model=f"{SYN}/dataset1/model.pt",
+        data=f"{SYN}/dataset1/data.npz",
+        split=f"{SYN}/dataset1/split.npz",
+    output:
+        filters=f"{TABLES}/synthetic_filters.tsv",
+        combinations=f"{SYN}/dataset1/combination_logits.tsv",
+    params:
+        max_background=config["synthetic"]["diagnosis"]["max_background"],
+    log:
+        f"{LOGS}/synthetic_probe/dataset1.log",
+    benchmark:
+        f"{BENCH}/synthetic_probe/dataset1.tsv"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=10,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/synthetic_probe.py"
+
+
+rule synthetic_control:
+    input:
+        resolution=f"{SYN}/dataset1/resolution.npz",
+        filters=f"{TABLES}/synthetic_filters.tsv",
+    output:
+        resolution=f"{SYN}/dataset1/control_resolution.npz",
+    params:
+        ascent=ascent_params("synthetic"),
+    log:
+        f"{LOGS}/synthetic_control/dataset1.log",
+    benchmark:
+        f"{BENCH}/synthetic_control/dataset1.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+        gpu=GPUS,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/synthetic_control.py"
+
+
+rule synthetic_replicate:
+    output:
+        row=f"{SYN}/dataset1/replicates/{{replicate}}.tsv",
+        resolution=f"{SYN}/dataset1/replicates/{{replicate}}.npz",
+    params:
+        cfg={
+            k: config["synthetic"][k]
+            for k in ("dataset1", "robustness", "length", "test_fraction", "val_fraction")
+        },
+        ascent=ascent_params("synthetic"),
+    wildcard_constraints:
+        replicate=r"[1-9]\d*",
+    log:
+        f"{LOGS}/synthetic_replicate/{{replicate}}.log",
+    benchmark:
+        f"{BENCH}/synthetic_replicate/{{replicate}}.tsv"
+    threads: 1
+    resources:
+        mem_mb=8000,
+        runtime=60,
+        gpu=GPUS,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/synthetic_replicate.py"
+
+
+rule synthetic_robustness:
+    input:
+        model=f"{SYN}/dataset1/model.pt",
+        data=f"{SYN}/dataset1/data.npz",
+        split=f"{SYN}/dataset1/split.npz",
+        resolution=f"{SYN}/dataset1/resolution.npz",
+        auc=f"{SYN}/dataset1/auc.tsv",
+        replicates=expand(
+            f"{SYN}/dataset1/replicates/{{replicate}}.tsv",
+            replicate=range(1, config["synthetic"]["robustness"]["n_models"]),
+        ),
+    output:
+        table=f"{TABLES}/synthetic_xor_robustness.tsv",
+    params:
+        cfg={k: config["synthetic"][k] for k in ("dataset1", "diagnosis")},
+    log:
+        f"{LOGS}/synthetic_robustness/all.log",
+    benchmark:
+        f"{BENCH}/synthetic_robustness/all.tsv"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=10,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/synthetic_robustness.py"
+
+
+rule synthetic_diagnosis:
+    input:
+        model=f"{SYN}/dataset1/model.pt",
+        data=f"{SYN}/dataset1/data.npz",
+        split=f"{SYN}/dataset1/split.npz",
+        resolution=f"{SYN}/dataset1/resolution.npz",
+        control=f"{SYN}/dataset1/control_resolution.npz",
+        filters=f"{TABLES}/synthetic_filters.tsv",
+        combinations=f"{SYN}/dataset1/combination_logits.tsv",
+    output:
+        fig=f"{FIGURES}/fig2_diagnosis.png",
+        landscape=f"{SYN}/dataset1/landscape.npz",
+    params:
+        cfg={"diagnosis": config["synthetic"]["diagnosis"]},
+    log:
+        f"{LOGS}/synthetic_diagnosis/all.log",
+    benchmark:
+        f"{BENCH}/synthetic_diagnosis/all.tsv"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=10,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/synthetic_diagnosis.py"
+
+
 rule synthetic_fig2:
     input:
         resolution=f"{SYN}/dataset1/resolution.npz",
         model=f"{SYN}/dataset1/model.pt",
+        filters=f"{TABLES}/synthetic_filters.tsv",
     output:
         fig=f"{FIGURES}/fig2.png",
-    params:
-        cfg=config["synthetic"]["dataset1"],
     log:
         f"{LOGS}/synthetic_fig2/all.log",
     benchmark:
@@ -122,6 +255,7 @@ rule synthetic_fig3:
         model=f"{SYN}/dataset1/model.pt",
         data=f"{SYN}/dataset1/data.npz",
         split=f"{SYN}/dataset1/split.npz",
+        filters=f"{TABLES}/synthetic_filters.tsv",
     output:
         fig=f"{FIGURES}/fig3.png",
     params:
@@ -188,11 +322,15 @@ rule synthetic_findings:
     input:
         resolution1=f"{SYN}/dataset1/resolution.npz",
         resolution2=f"{SYN}/dataset2/resolution.npz",
-        model1=f"{SYN}/dataset1/model.pt",
         model2=f"{SYN}/dataset2/model.pt",
         auc1=f"{SYN}/dataset1/auc.tsv",
         auc2=f"{SYN}/dataset2/auc.tsv",
         data2=f"{SYN}/dataset2/data.npz",
+        filters=f"{TABLES}/synthetic_filters.tsv",
+        combinations=f"{SYN}/dataset1/combination_logits.tsv",
+        control=f"{SYN}/dataset1/control_resolution.npz",
+        robustness=f"{TABLES}/synthetic_xor_robustness.tsv",
+        landscape=f"{SYN}/dataset1/landscape.npz",
     output:
         table=f"{TABLES}/synthetic_findings.tsv",
     params:
@@ -213,14 +351,17 @@ rule synthetic_findings:
 
 SYNTHETIC_FINAL = [
     figure("fig2", "Synthetic data", "Figure 2"),
+    figure("fig2_diagnosis", "Synthetic data", "Figure 2: diagnosis"),
     figure("fig3", "Synthetic data", "Figure 3"),
     figure("fig4a", "Synthetic data", "Figure 4a"),
     figure("fig4b", "Synthetic data", "Figure 4b"),
     figure("figS1", "Supplementary", "Figure S1"),
     table("synthetic_auc", "Synthetic data", "Test AUC"),
     table("synthetic_findings", "Synthetic data", "Findings"),
+    table("synthetic_filters", "Synthetic data", "Filters of the planted patterns"),
+    table("synthetic_xor_robustness", "Synthetic data", "XOR robustness"),
 ]
-FINAL += SYNTHETIC_FINAL
+add_final("synthetic", SYNTHETIC_FINAL)
 
 
 rule synthetic_all:

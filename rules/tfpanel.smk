@@ -113,7 +113,7 @@ rule tfpanel_train:
     resources:
         mem_mb=16000,
         runtime=240,
-        gpu=1,
+        gpu=GPUS,
     conda:
         ENV_PY
     script:
@@ -136,7 +136,7 @@ rule tfpanel_resolve:
     resources:
         mem_mb=8000,
         runtime=120,
-        gpu=1,
+        gpu=GPUS,
     conda:
         ENV_PY
     script:
@@ -160,7 +160,7 @@ rule tfpanel_baselines:
     resources:
         mem_mb=16000,
         runtime=240,
-        gpu=1,
+        gpu=GPUS,
     conda:
         ENV_PY
     script:
@@ -183,7 +183,7 @@ rule tfpanel_deepmotif:
     resources:
         mem_mb=8000,
         runtime=240,
-        gpu=1,
+        gpu=GPUS,
     conda:
         ENV_PY
     script:
@@ -320,7 +320,7 @@ TFPANEL_FINAL = [
     figure("fig5", "TF binding panel", "Figure 5"),
     figure("figS5", "Supplementary", "Figure S5"),
 ]
-FINAL += TFPANEL_FINAL
+add_final("tfpanel", TFPANEL_FINAL)
 
 
 rule tfpanel_all:

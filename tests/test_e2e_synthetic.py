@@ -1,12 +1,17 @@
 """End-to-end: contents of the synthetic section's outputs on config/test.yaml."""
 
+import re
+
 import matplotlib.image as mpimg
 import numpy as np
 import pandas as pd
 import pytest
 
 from deepresolve import Resolution
+from deepresolve.paper.synthetic.diagnosis import COMBINATION_COLUMNS
+from deepresolve.paper.synthetic.filters import FILTER_COLUMNS
 from deepresolve.paper.synthetic.findings import FINDING_COLUMNS
+from deepresolve.paper.synthetic.robustness import ROBUSTNESS_COLUMNS
 
 pytestmark = pytest.mark.slow
 
@@ -38,14 +43,65 @@ def test_auc_table(e2e):
 def test_findings_table(e2e):
     t = pd.read_csv(e2e / "tables/synthetic_findings.tsv", sep="\t")
     assert list(t.columns) == FINDING_COLUMNS
-    assert t["dataset"].tolist() == ["I"] * 5 + ["II"] * 6
+    assert t["dataset"].tolist() == ["I"] * 11 + ["II"] * 6
     assert t["holds"].dtype == bool
     assert t["finding"].str.contains("CGCTTG").any() and t["finding"].str.contains("class 4").any()
+    one = dict(zip(t["finding"], t["measured"], strict=False))
+    # The explanation rows carry measured numbers, consistent with the other outputs.
+    filters = pd.read_csv(e2e / "tables/synthetic_filters.tsv", sep="\t")
+    k = filters.set_index("pattern").loc["CGCTTG", "filter_activity"]
+    assert one["CGCTTG filter non-additive (XOR)"].startswith(f"filter {k} (activation rise")
+    combos = pd.read_csv(e2e / "synthetic/dataset1/combination_logits.tsv", sep="\t")
+    logit = combos.set_index("combination").loc["CGCTTG+CAGGTC", "mean_logit"]
+    assert (
+        f"CGCTTG+CAGGTC {logit:+.2f}"
+        in one["network learnt AND + XOR: mean test logit per pattern combination"]
+    )
+    robust = one["independently seeded models: XOR filters flagged non-additive"]
+    assert re.match(r"[012] of 2 models \(test AUC", robust), robust
+
+
+def test_filter_table_and_logits_per_combination(e2e):
+    f = pd.read_csv(e2e / "tables/synthetic_filters.tsv", sep="\t")
+    assert list(f.columns) == FILTER_COLUMNS
+    assert f["pattern"].tolist() == ["CGCTTG", "CAGGTC", "GCTCAT"]
+    for col in ("filter_activity", "runner_up", "filter_pwm"):
+        assert f[col].between(0, 31).all()
+    assert (f["filter_activity"] != f["runner_up"]).all()
+    # The activity choice is the largest rise: the runner-up's and the PWM match's are lower.
+    assert (f["rise_activity"] >= f["rise_runner_up"]).all()
+    assert (f["rise_activity"] >= f["rise_pwm"] - 1e-9).all()
+    c = pd.read_csv(e2e / "synthetic/dataset1/combination_logits.tsv", sep="\t")
+    assert list(c.columns) == COMBINATION_COLUMNS and len(c) == 8
+    assert c["n"].sum() == 720 and c["label"].tolist() == [0, 0, 0, 0, 1, 1, 0, 0]
+
+
+def test_robustness_table_and_positive_control(e2e):
+    r = pd.read_csv(e2e / "tables/synthetic_xor_robustness.tsv", sep="\t")
+    assert list(r.columns) == ROBUSTNESS_COLUMNS
+    # config/test.yaml: the Fig 2 model (3,000 patterned sequences) + 1 replicate (1,500).
+    assert r["model"].tolist() == ["main (Fig 2)", "replicate 1"]
+    assert r["n_sequences"].tolist() == [3000, 1500] and r["seed"].nunique() == 2
+    assert r["test_auc"].between(0, 1).all() and r["gmm_components"].isin([1, 2, 3]).all()
+    np.testing.assert_allclose(r["score_spread"], r["score_max"] - r["score_min"], rtol=1e-6)
+    assert (r["max_il"] >= r[["il_xor_a", "il_xor_b"]].max(axis=1) - 1e-12).all()
+    # The main row is the Fig 2 model: its resolution and filter table.
+    main = Resolution.load(e2e / "synthetic/dataset1/resolution.npz")
+    f = pd.read_csv(e2e / "tables/synthetic_filters.tsv", sep="\t")
+    assert r.loc[0, "gmm_components"] == main.n_components[0]
+    assert (
+        r.loc[0, ["filter_xor_a", "filter_and", "filter_xor_b"]].tolist()
+        == f["filter_activity"].tolist()
+    )
+    np.testing.assert_allclose(r.loc[0, "max_il"], main.il.max(), rtol=1e-5)
+    control = Resolution.load(e2e / "synthetic/dataset1/control_resolution.npz")
+    assert control.fivs.shape == main.fivs.shape and "two-branch" in control.labels()[0]
+    np.testing.assert_allclose(control.params["seed"], main.params["seed"])
 
 
 @pytest.mark.parametrize(
-    "name, min_width", [("fig2", 1200), ("fig3", 1200), ("fig4a", 1200), ("fig4b", 600),
-                        ("figS1", 600)],
+    "name, min_width", [("fig2", 1200), ("fig2_diagnosis", 1200), ("fig3", 1200),
+                        ("fig4a", 1200), ("fig4b", 600), ("figS1", 600)],
 )  # fmt: skip
 def test_figures_are_images(e2e, name, min_width):
     img = mpimg.imread(e2e / f"figures/{name}.png")

@@ -23,7 +23,7 @@ def test_html_report_holds_every_figure_with_its_caption(e2e):
     report = e2e.parent / "report.html"
     snakemake("--nolock", *_config(e2e), "--report", str(report))
     html = report.read_text()
-    for fig in ("fig2", "fig3", "fig4a", "fig4b", "figS1", "fig5", "figS5",
+    for fig in ("fig2", "fig2_diagnosis", "fig3", "fig4a", "fig4b", "figS1", "fig5", "figS5",
                 "fig6", "fig7", "fig8", "fig9"):  # fmt: skip
         assert f"{fig}.png" in html, f"{fig} missing from the report"
     assert "Table 1" in html or "table1" in html

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from joblib import parallel_config
 
 from deepresolve.ofiv import (
     fit_components,
@@ -55,3 +56,14 @@ def test_summarize_validates_shapes():
         summarize(np.zeros((2, 3)), np.zeros((2, 3)))
     with pytest.raises(ValueError, match="scores"):
         summarize(np.zeros((2, 3, 4)), np.zeros((2, 4)))
+
+
+def test_gmm_fits_split_over_workers_give_the_same_summary():
+    rng = np.random.default_rng(5)
+    fivs, scores = rng.normal(size=(5, 4, 12)), rng.normal(size=(5, 4))
+    one = summarize(fivs, scores, seed=2)
+    # Threads instead of processes: checks the split and the order, not process start-up.
+    with parallel_config(backend="threading"):
+        two = summarize(fivs, scores, seed=2, n_jobs=2)
+    for name in ("n_components", "bic", "nonadditive", "ofiv"):
+        np.testing.assert_array_equal(getattr(two, name), getattr(one, name))

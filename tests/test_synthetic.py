@@ -7,13 +7,12 @@ import torch
 from deepresolve import Resolution
 from deepresolve.layers import feature_maps, split_sequential
 from deepresolve.paper.synthetic import data as synthetic
+from deepresolve.paper.synthetic.filters import best_matching_filters, motif_match_scores
 from deepresolve.paper.synthetic.findings import (
     FINDING_COLUMNS,
-    best_matching_filters,
     dataset1_findings,
     dataset2_findings,
     group_separation,
-    motif_match_scores,
 )
 from deepresolve.paper.synthetic.models import load_model, resolve_layer, save_model, synthetic_cnn
 from deepresolve.sequences import decode
@@ -177,18 +176,89 @@ def _resolution(il: np.ndarray, nonadditive: np.ndarray, ofiv: np.ndarray, n_com
     )  # fmt: skip
 
 
+def _from_fivs(fivs: np.ndarray, scores: np.ndarray) -> Resolution:
+    from deepresolve.ofiv import summarize
+
+    sm = summarize(fivs, scores)
+    c, t, _ = fivs.shape
+    return Resolution(
+        fims=None, fivs=fivs, scores=scores, weights=sm.weights, il=sm.il,
+        n_components=sm.n_components, bic=sm.bic, nonadditive=sm.nonadditive, ofiv=sm.ofiv,
+        classes=np.arange(c), converged=np.ones((c, t), bool), n_steps=np.ones((c, t), int),
+    )  # fmt: skip
+
+
 def test_dataset1_findings_hold_on_a_resolution_that_shows_them():
-    weights = np.random.default_rng(1).normal(scale=0.1, size=(5, 4, 8))
-    weights[0], weights[1], weights[2] = (_motif_filter(m) for m in ("CGCTTG", "CAGGTC", "GCTCAT"))
-    nonadd = np.array([[True, False, True, False, False]])
-    res = _resolution(np.array([[2.0, 0.1, 3.0, 0.0, 0.1]]), nonadd,
-                      np.array([[0.5, 1.0, 0.4, 0.0, -0.1]]), [2])  # fmt: skip
-    df = dataset1_findings(res, weights, ("CGCTTG", "GCTCAT"), "CAGGTC", auc=0.99)
+    from dataclasses import replace
+
+    import pandas as pd
+
+    from deepresolve.paper.synthetic.diagnosis import Landscape, combination_logits
+    from deepresolve.paper.synthetic.filters import FILTER_COLUMNS
+
+    rng = np.random.default_rng(0)
+    sign = np.array([1.0, -1.0] * 5)
+    fivs = np.zeros((1, 10, 8))
+    fivs[0, :, 0], fivs[0, :, 2] = 0.5 * sign, -0.5 * sign  # XOR pair, opposite signs
+    fivs[0, :, 1] = 0.8  # AND channel
+    fivs[0, :, 3:] = rng.normal(scale=0.01, size=(10, 5))
+    res = _from_fivs(fivs, np.full((1, 10), 2.0))
+    filters = pd.DataFrame(
+        [("CGCTTG", 0, 1.4, 5, 0.2, 5, 9.8, 0.2), ("CAGGTC", 1, 0.9, 6, 0.1, 1, 11.0, 0.9),
+         ("GCTCAT", 2, 1.3, 7, 0.1, 7, 5.0, 0.1)], columns=FILTER_COLUMNS,
+    )  # fmt: skip
+    data = synthetic.dataset1(n_sequences=800, n_random=0, length=60, seed=0)
+    combos = combination_logits(np.where(data.y[:, 0] == 1, 1.0, -2.0), data.contains,
+                                list(data.motifs))  # fmt: skip
+    robust = pd.DataFrame({"xor_flagged": [True, True, False], "learnt_xor": [True] * 3,
+                           "filter_xor_a": [0, 1, 2], "filter_xor_b": [3, 1, 4],
+                           "gmm_components": [2, 3, 1], "test_auc": [0.99, 0.98, 0.985],
+                           "score_spread": [1.0, 2.0, 0.0]})  # fmt: skip
+    grid = np.linspace(0, 2, 9)
+    two_branch = Landscape(
+        channels=(0, 2), names=("CGCTTG", "GCTCAT"), values_a=grid, values_b=grid,
+        logits=np.abs(grid[:, None] - grid[None, :]), optima=np.zeros((10, 2)),
+        optima_sum=np.zeros((10, 2)), cases={}, base="-",
+    )  # fmt: skip
+    args = dict(
+        xor_motifs=("CGCTTG", "GCTCAT"),
+        and_motif="CAGGTC",
+        auc=0.99,
+        combinations=combos,
+        landscape=two_branch,
+        control=res,
+        control_channels=(0, 2, 1),
+        robustness=robust,
+    )
+    df = dataset1_findings(res, filters, **args)
     assert list(df.columns) == FINDING_COLUMNS
-    assert df["holds"].all(), df
-    res.nonadditive[0, 1] = True
-    df = dataset1_findings(res, weights, ("CGCTTG", "GCTCAT"), "CAGGTC", auc=0.97)
-    assert df["holds"].tolist() == [False, True, True, True, False]
+    assert len(df) == 11 and df["holds"].all(), df.to_string()
+    assert (
+        "2 of 3 models" in df["measured"].iloc[-1]
+        and "both XOR patterns in 1" in df["measured"].iloc[-1]
+    )
+    # The PWM-matched filter is reported beside the activity choice when they differ.
+    cgcttg = df.loc[df["finding"].str.startswith("CGCTTG"), "measured"].item()
+    assert "filter 0 (activation rise +1.40): non-additive" in cgcttg and "filter 5" in cgcttg
+    # One filter detecting both XOR patterns cannot show opposite signs; a network that
+    # counts CAGGTC only has not learnt XOR; starts that all agree give IL ~ 0.
+    flat = np.repeat(fivs[:, :1], 10, axis=1)
+    one = filters.assign(filter_activity=[0, 1, 0])
+    counting = combination_logits(np.where(data.contains[:, 1], 1.0, -1.0), data.contains,
+                                  list(data.motifs))  # fmt: skip
+    count = two_branch.logits.max() - np.abs(grid[:, None] + grid[None, :] - 1.5)
+    df = dataset1_findings(_from_fivs(flat, np.full((1, 10), 2.0)), one,
+                           **{**args, "combinations": counting,
+                              "landscape": replace(two_branch, logits=count)})  # fmt: skip
+    holds = dict(zip(df["finding"], df["holds"], strict=True))
+    assert not holds["XOR filters' FIVs have opposite signs across starts"]
+    assert "one filter (0) detects both" in df["measured"].iloc[5]
+    assert not holds["network learnt AND + XOR: mean test logit per pattern combination"]
+    assert not holds["gradient-ascent starts end in different optima"]
+    band = df.loc[df["finding"].str.startswith("the logit separates"), "measured"].item()
+    assert "a function of a + b (R2 1.00)" in band and "peak +2.00 at a + b = 1.50" in band
+    with pytest.raises(ValueError, match="GATA"):
+        dataset1_findings(res, filters, ("CGCTTG", "GATA"), "CAGGTC", auc=0.99)
 
 
 def test_dataset2_findings_and_group_separation():

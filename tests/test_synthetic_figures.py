@@ -90,3 +90,45 @@ def test_figS1_counts_components_per_model_set():
     assert len(fig.axes) == 4
     with pytest.raises(ValueError, match="DeepSEA"):
         component_counts({"DeepSEA": np.array([0, 1])})
+
+
+def test_diagnosis_figure_has_its_three_panels(tmp_path):
+    import pandas as pd
+
+    from deepresolve.paper.synthetic.diagnosis import COMBINATION_COLUMNS, Landscape
+    from deepresolve.paper.synthetic.figures.diagnosis import plot_diagnosis
+
+    combos = pd.DataFrame(
+        [(n, lab, 10, m, 0.5, float(m > 0)) for n, lab, m in (
+            ("none", 0, -6.0), ("A", 0, -4.0), ("C", 0, -2.5), ("B", 0, -4.0),
+            ("A+C", 1, 1.1), ("C+B", 1, 1.3), ("A+B", 0, -4.8), ("A+C+B", 0, -1.1))],
+        columns=COMBINATION_COLUMNS,
+    )  # fmt: skip
+    grid = np.linspace(0, 2, 7)
+    land = Landscape(
+        channels=(3, 3), names=("CGCTTG", "GCTCAT"), values_a=grid, values_b=grid,
+        logits=1.3 - np.abs(grid[:, None] + grid[None, :] - 1.4) * 3, optima=np.full((5, 2), 0.05),
+        optima_sum=np.full((5, 2), 0.85),
+        cases={"CAGGTC": (0.0, 0.0), "+CGCTTG": (1.4, 0.0), "+GCTCAT": (0.0, 1.3),
+               "+both": (1.4, 1.3)}, base="test sequences",
+    )  # fmt: skip
+    fig = plot_diagnosis(combos, land, _res(1, 5, 6), _res(1, 5, 6, seed=1), {3: "CGCTTG"},
+                         {0: "A", 1: "B", 2: "C"})  # fmt: skip
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert [t[:3] for t in titles if t] == ["(a)", "(b)", "(c)", "(c)"]
+    assert "same filter, GCTCAT" in fig.axes[1].get_ylabel()
+    assert "positive control" in titles[-1]
+    save_figure(fig, tmp_path / "diag.png")
+    assert mpimg.imread(tmp_path / "diag.png").shape[1] > 1200
+
+
+def test_fig3_labels_patterns_with_their_filter():
+    data = dataset1(n_sequences=600, n_random=0, length=30, seed=0)
+    logits = np.where(data.y[:, 0] == 1, 3.0, -3.0)
+    examples = xor_examples(data, logits)
+    for ex in examples:
+        ex.update({m: 0.1 * ex["x"] for m in METHODS})
+    fig = plot_fig3(examples, motif_filters={"GCTCAT": 12, "CGCTTG": 12})
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert any(t.startswith("GCTCAT (f12)") for t in texts), texts
+    assert any(t.startswith("CAGGTC\n") for t in texts), texts

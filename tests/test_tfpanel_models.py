@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 
+import deepresolve
 from deepresolve.layers import split_sequential
 from deepresolve.paper.tfpanel.models import (
     LAYER,
@@ -58,6 +59,43 @@ def test_panel_head_and_row_scores_match_members():
             assert torch.allclose(heads[:, e : e + 1], head(h), atol=1e-5)
             sel = models == e
             assert torch.allclose(rows[sel], panel_member(panel, e)(x[sel])[:, 0], atol=1e-5)
+
+
+class FullPanelHead(torch.nn.Module):
+    """Reference head: every member's own head on every row, concatenated (the E**2 way)."""
+
+    def __init__(self, panel):
+        super().__init__()
+        self.heads = torch.nn.ModuleList(
+            split_sequential(panel_member(panel, e), LAYER)[1] for e in range(E)
+        )
+
+    def forward(self, h):
+        return torch.cat([head(h) for head in self.heads], dim=1)
+
+
+def test_per_row_panel_head_equals_the_full_panel_head():
+    panel = random_panel(3)
+    head, full = panel_head(panel), FullPanelHead(panel).eval()
+    h = torch.randn(9, 16, 1)
+    targets = torch.tensor([0, 1, 2, 2, 1, 0, 0, 1, 2])
+    with torch.no_grad():
+        every = full(h)
+        assert torch.allclose(head(h), every, atol=1e-5)
+        rows = head.class_scores(h, targets)
+        assert torch.allclose(rows, every[torch.arange(9), targets], atol=1e-5)
+    # The hook carries gradients: DeepResolve through it equals DeepResolve on the full head.
+    kw = dict(
+        n_init=4, l2=1.0, optimizer="plain", init="uniform", lr=0.01, steps=300, progress=False
+    )
+    a = deepresolve.resolve(head, (16, 1), **kw)
+    b = deepresolve.resolve(full, (16, 1), **kw)
+    # (float32 sums in another order: equal to ~1e-5 after hundreds of steps)
+    np.testing.assert_allclose(a.fivs, b.fivs, atol=1e-4)
+    np.testing.assert_allclose(a.ofiv, b.ofiv, atol=1e-4)
+    assert np.abs(a.ofiv).max() > 0.05
+    with pytest.raises(ValueError, match=r"\(N, 16, 1\)"):
+        head(torch.randn(2, 16, 3))
 
 
 def test_save_load_roundtrip(tmp_path):

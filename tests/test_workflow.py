@@ -1,5 +1,7 @@
 """The workflow as users run it: lint, config validation, dry runs of both configs."""
 
+import re
+
 import pytest
 
 from tests.workflow import planned_jobs, snakemake
@@ -28,6 +30,7 @@ FINAL_OUTPUTS = [
         f"figures/{f}.png"
         for f in (
             "fig2",
+            "fig2_diagnosis",
             "fig3",
             "fig4a",
             "fig4b",
@@ -44,6 +47,8 @@ FINAL_OUTPUTS = [
         f"tables/{t}.tsv"
         for t in (
             "synthetic_auc",
+            "synthetic_filters",
+            "synthetic_xor_robustness",
             "table1",
             "table1_rank_tests",
             "tfpanel_auc",
@@ -63,34 +68,74 @@ def test_default_dry_run_plans_every_figure_and_table_offline():
         assert f"/nonexistent/r/{path}" in text, f"{path} not planned"
     jobs = planned_jobs()
     assert not any("download" in rule or "fetch" in rule for rule in jobs), jobs
+    assert not any(rule.startswith("authors") for rule in jobs), jobs  # not selected
 
 
-def test_paper_dry_run_downloads_the_422_experiments_and_deepsea():
+def test_paper_dry_run_downloads_the_422_experiments_and_deepsea_and_runs_the_authors_models():
     jobs = planned_jobs("--configfile", "config/paper.yaml")
     assert jobs["tfpanel_download"] == 2 * 422  # train.data and test.data of each experiment
     assert jobs["deepsea_fetch_model"] == 1 and jobs["deepsea_fetch_data"] == 1
     assert "tfpanel_simulate" not in jobs and "deepsea_simulate" not in jobs
+    # The authors' own models beside the retrained panel, on the same (shared) downloads.
+    for rule in ("authors_download", "authors_resolve", "authors_baselines", "authors_fig5",
+                 "authors_rank_tests", "authors_table1", "tfpanel_resolve"):  # fmt: skip
+        assert jobs.get(rule) == 1, rule
 
 
-def test_slurm_profile_names_real_rules_and_sends_every_gpu_rule_to_a_gpu_partition():
-    import re
+def test_slurm_profile_sends_gpu_rules_to_a_gpu_partition_and_device_cpu_to_cpus():
+    """The plugin's partition choice from profiles/slurm/partitions.yaml: every rule that
+    declares `gpu=GPUS` requests one GPU and fits only a GPU partition; with `device=cpu`
+    (CPU-only clusters) no job requests a GPU and every job goes to a CPU partition."""
+    import logging
+    from types import SimpleNamespace
 
     import yaml
+    from snakemake_executor_plugin_slurm.partitions import get_best_partition, read_partition_file
 
-    from tests.workflow import REPO
+    from tests.workflow import REPO, planned_resources
 
     profile = yaml.safe_load((REPO / "profiles/slurm/config.yaml").read_text())
     assert profile["executor"] == "slurm"
+    assert profile["slurm-status-command"] == "squeue"  # works without accounting
     rules = set(snakemake("--list-rules", "--nolock").stdout.split())
     assert set(profile["set-resources"]) <= rules
     assert set(profile["set-threads"]) <= rules
-    smk = "".join(p.read_text() for p in (REPO / "rules").glob("*.smk"))
+    assert not any("slurm_partition" in r for r in profile["set-resources"].values())
+    partitions = read_partition_file(REPO / "profiles/slurm" / profile["slurm-partition-config"])
+    gpu_partitions = {p.name for p in partitions if p.limits.max_gpu > 0}
+    assert gpu_partitions and len(gpu_partitions) < len(partitions)
     gpu_rules = {
-        m[1] for m in re.finditer(r"^\s*rule (\w+):(.*?)(?=^\s*rule |\Z)", smk, re.S | re.M)
-        if "gpu=1" in m[2]
+        m[1]
+        for smk in (REPO / "rules").glob("*.smk")
+        for m in re.finditer(r"^\s*rule (\w+):(.*?)(?=^\s*rule |\Z)", smk.read_text(), re.S | re.M)
+        if "gpu=GPUS" in m[2]
     }  # fmt: skip
-    assert gpu_rules, "no rule requests a GPU"
-    for rule in gpu_rules:
-        assert profile["set-resources"][rule]["slurm_partition"] == "gpu", rule
-    snakemake("-n", "--nolock", "--workflow-profile", "profiles/slurm",
-              "--configfile", "config/paper.yaml")  # fmt: skip
+    assert {"synthetic_train", "tfpanel_resolve", "deepsea_channel_ascent"} <= gpu_rules
+    log = logging.getLogger("test")
+    planned_gpu_rules = set()
+    # test.yaml plans the three analyses; paper.yaml adds the authors' models, Zeng-only
+    # rules included.
+    for configfile in ("config/test.yaml", "config/paper.yaml"):
+        for device in ("auto", "cpu"):
+            jobs = planned_resources(
+                "--workflow-profile", "profiles/slurm",
+                "--configfile", configfile, "--config", f"device={device}",
+            )  # fmt: skip
+            expected = gpu_rules & set(jobs) if device == "auto" else set()
+            planned_gpu_rules |= gpu_rules & set(jobs)
+            assert {rule for rule, job in jobs.items() if job.get("gpu")} == expected, device
+            for rule, job in jobs.items():
+                if rule == "all":
+                    continue
+                fake = SimpleNamespace(name=rule, threads=job["threads"], resources=job)
+                partition = get_best_partition(partitions, fake, log)
+                assert (partition in gpu_partitions) == (rule in expected), (device, rule)
+    assert planned_gpu_rules == gpu_rules
+
+
+def test_authors_yaml_plans_the_authors_analysis_only():
+    jobs = planned_jobs("--configfile", "config/authors.yaml")
+    assert set(jobs) == {
+        "all", "authors_download", "authors_panel", "authors_resolve", "authors_calibration",
+        "authors_deepmotif", "authors_tomtom", "authors_table1", "authors_figS1", "authors_figS5",
+    }  # fmt: skip

@@ -36,3 +36,21 @@ def planned_jobs(*args: str) -> dict[str, int]:
     return {
         m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)\s*$", table, re.M) if m[1] != "total"
     }
+
+
+def planned_resources(*args: str) -> dict[str, dict]:
+    """Rule -> threads and resources of its jobs in a dry run (the last job of each rule);
+    numeric resources as numbers (``gpu``, ``mem_mb``, ...)."""
+    out = snakemake("-n", "--nolock", *args)
+    planned = {}
+    for block in re.split(r"\n(?=rule \w+:\n)", out.stdout + out.stderr):
+        if not (m := re.match(r"rule (\w+):\n", block)):
+            continue
+        threads = re.search(r"^\s+threads: (\d+)$", block, re.M)
+        resources = re.search(r"^\s+resources: (.*)$", block, re.M)
+        job = {"threads": int(threads[1]) if threads else 1}
+        for item in resources[1].split(", ") if resources else []:
+            key, value = item.split("=", 1)
+            job[key] = int(value) if value.isdigit() else value
+        planned[m[1]] = job
+    return planned

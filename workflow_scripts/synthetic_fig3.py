@@ -4,7 +4,7 @@ negative test example of dataset I."""
 import numpy as np
 
 import deepresolve.paper.workflow
-from deepresolve.io import save_figure
+from deepresolve.io import read_tsv, save_figure
 from deepresolve.paper.synthetic.data import SyntheticData
 from deepresolve.paper.synthetic.figures.fig3 import input_attributions, plot_fig3, xor_examples
 from deepresolve.paper.synthetic.models import load_model
@@ -21,4 +21,6 @@ logits = predict_logits(model, test.x.astype(np.float32), device="cpu")[:, 0]
 examples = xor_examples(test, logits)
 for ex in examples:
     ex.update(input_attributions(model, ex["x"], n_shuffles=sm.params.n_shuffles, seed=seed))
-save_figure(plot_fig3(examples), sm.output.fig)
+filters = read_tsv(sm.input.filters)
+match = dict(zip(filters["pattern"], filters["filter_activity"], strict=True))
+save_figure(plot_fig3(examples, motif_filters=match), sm.output.fig)

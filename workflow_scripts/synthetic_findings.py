@@ -1,4 +1,5 @@
-"""The paper's findings on the synthetic datasets: measured value, paper value, holds."""
+"""The paper's findings on the synthetic datasets: measured value, paper value, holds; for
+dataset I also why (logits per pattern combination, positive control, seeded replicates)."""
 
 import pandas as pd
 
@@ -6,17 +7,23 @@ import deepresolve.paper.workflow
 from deepresolve import Resolution
 from deepresolve.io import read_tsv, write_tsv
 from deepresolve.paper.synthetic.data import SyntheticData
+from deepresolve.paper.synthetic.diagnosis import Landscape, control_channels
 from deepresolve.paper.synthetic.findings import dataset1_findings, dataset2_findings
 from deepresolve.paper.synthetic.models import load_model
 
 sm = snakemake  # noqa: F821
 deepresolve.paper.workflow.setup(sm, seed_offset=190)
 cfg = sm.params.cfg
-model1, model2 = load_model(sm.input.model1), load_model(sm.input.model2)
+model2 = load_model(sm.input.model2)
+res1, filters = Resolution.load(sm.input.resolution1), read_tsv(sm.input.filters)
 one = dataset1_findings(
-    Resolution.load(sm.input.resolution1), model1.conv.weight.detach().numpy(),
+    res1, filters,
     xor_motifs=cfg["dataset1"]["xor_motifs"], and_motif=cfg["dataset1"]["and_motif"],
     auc=float(read_tsv(sm.input.auc1)["auc"].iloc[0]),
+    combinations=read_tsv(sm.input.combinations), landscape=Landscape.load(sm.input.landscape),
+    control=Resolution.load(sm.input.control),
+    control_channels=control_channels(filters, res1.n_channels),
+    robustness=read_tsv(sm.input.robustness),
 )  # fmt: skip
 two = dataset2_findings(
     Resolution.load(sm.input.resolution2), SyntheticData.load(sm.input.data2).y,

@@ -13,10 +13,8 @@ model = load_model(sm.input.model)
 data = SyntheticData.load(sm.input.data)
 body, head = split_sequential(model, resolve_layer(model))
 k, w = feature_maps(body, data.x[:1].astype("float32")).shape[1:]
-a = sm.params.ascent
 res = deepresolve.resolve(
-    head, (k, w), n_init=a["n_init"], l2=a["l2"], steps=a["steps"], lr=a["lr"], seed=seed,
-    device=device, batch_size=a["batch_size"], class_names=[str(c) for c in data.class_names],
-    progress=False,
+    head, (k, w), seed=seed, device=device, class_names=[str(c) for c in data.class_names],
+    progress=False, **sm.params.ascent,
 )  # fmt: skip
 res.save(sm.output.resolution)

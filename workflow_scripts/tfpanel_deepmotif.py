@@ -4,26 +4,15 @@ of each model's best-scoring generated inputs."""
 import numpy as np
 
 import deepresolve.paper.workflow
-from deepresolve.baselines import deepmotif_pwms, enhanced_deepmotif
 from deepresolve.io import save_npz
-from deepresolve.paper.tfpanel.models import load_panel, panel_score_fn
+from deepresolve.paper.tfpanel.models import load_panel
+from deepresolve.paper.tfpanel.panel import panel_deepmotif
 
 sm = snakemake  # noqa: F821
 device = deepresolve.paper.workflow.setup(sm, seed_offset=270)
-cfg = sm.params.cfg
 panel, names = load_panel(sm.input.model)
-panel.to(device)
-res = enhanced_deepmotif(
-    panel_score_fn(panel), sm.params.length, n_random=cfg["n_random"], steps=cfg["steps"],
-    lr=cfg["lr"], l2=cfg["l2"], seed=int(sm.config["seed"]) + 270, device=device,
-    n_models=len(names),
+motifs = panel_deepmotif(
+    panel.to(device), sm.params.length, **sm.params.cfg,
+    seed=int(sm.config["seed"]) + 270, device=device,
 )  # fmt: skip
-top = min(cfg["top"], res.scores.shape[1])
-per_model = [deepmotif_pwms(res, top, cfg["width"], model=e) for e in range(len(names))]
-save_npz(
-    sm.output.motifs,
-    pwms=np.array([[pwm for _, pwm in m] for m in per_model]),  # (E, top, 4, width)
-    scores=np.array([[s for s, _ in m] for m in per_model]),
-    converged=res.converged,
-    names=np.asarray(names),
-)
+save_npz(sm.output.motifs, **motifs, names=np.asarray(names))

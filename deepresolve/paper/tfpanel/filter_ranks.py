@@ -160,3 +160,42 @@ def artifacts(
     (``p > p_cutoff``): the paper's visualisation artifacts (Fig S5C)."""
     top = rank_groups(scores, n_groups) == n_groups - 1
     return int((top & (np.asarray(act_pos) <= act_cutoff) & (np.asarray(pvalues) > p_cutoff)).sum())
+
+
+def protocol_table(
+    ranked: Mapping[str, Mapping[str, np.ndarray]],
+    statistics: Mapping[str, str],
+    ks: Sequence[int] = (1, 3, 5),
+    thresholds: Sequence[float] = (0.5, 0.05),
+) -> pd.DataFrame:
+    """Table 1 under several matching protocols: ``ranked[protocol][method]`` are
+    :func:`ranked_pvalues`-ordered statistics ``(E, M)`` (p- or E-values, lower = better)
+    and ``statistics[protocol]`` names the statistic. One row per (protocol, method);
+    columns ``protocol, statistic, method, n_experiments, top{k}<{t}`` (a hit: one of the
+    ``k`` best-ranked motifs has a statistic below ``t``)."""
+    parts = []
+    for protocol, by_method in ranked.items():
+        table = topk_table(by_method, ks, thresholds)
+        table = table.rename(columns=lambda c: c.replace("_p<", "<"))
+        table.insert(0, "statistic", statistics[protocol])
+        table.insert(0, "protocol", protocol)
+        parts.append(table)
+    return pd.concat(parts, ignore_index=True)
+
+
+def weight_information(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Total information content (bits) of each filter's positive and of its negative
+    weights (Fig S5A): ``(E, K, 4, W) -> ((E, K), (E, K))``. Each sign is turned into a
+    PWM by the authors' rule (:func:`deepresolve.motifs.pwm.filter_pwms` of ``w`` and of
+    ``-w``) and its columns' information is summed."""
+    from deepresolve.motifs.pwm import filter_pwms, information_content
+
+    w = np.asarray(weights, dtype=np.float64)
+    if w.ndim != 4 or w.shape[2] != 4:
+        raise ValueError(f"filter weights must be (E, K, 4, W), got {w.shape}")
+    flat = w.reshape(-1, 4, w.shape[3])
+
+    def total(x: np.ndarray) -> np.ndarray:
+        return np.array([information_content(p).sum() for p in filter_pwms(x)])
+
+    return total(flat).reshape(w.shape[:2]), total(-flat).reshape(w.shape[:2])

@@ -101,28 +101,59 @@ def filter_weights(panel: nn.Sequential) -> np.ndarray:
     return panel.conv.weight.detach().cpu().numpy().reshape(n, k, 4, width).copy()
 
 
-class Tile(nn.Module):
-    """``(N, K, W) -> (N, K * n, W)``: the same feature maps for each of ``n`` models."""
+class PanelHead(nn.Module):
+    """DeepResolve head of a whole panel: pooled filter activations ``(N, K, 1)`` ->
+    logits ``(N, E)``, logit ``e`` being model ``e``'s head (Dense -> ReLU -> Dense; no
+    dropout, as in eval mode) applied to them.
 
-    def __init__(self, n: int):
+    :meth:`class_scores` scores row ``b`` with model ``targets[b]`` only (per-row weights,
+    one batched matmul), which :func:`deepresolve.resolve` calls instead of
+    :meth:`forward`: resolving all ``E`` models with ``T`` starts then costs ``E * T`` head
+    evaluations per step, not ``E**2 * T``. The head shares the panel's parameters.
+    """
+
+    def __init__(self, panel: nn.Sequential):
         super().__init__()
-        self.n = int(n)
+        self.fc, self.out = panel.fc, panel.out
+        self.n_models, self.n_filters, _, self.hidden = panel_size(panel)
+
+    def _weights(self) -> tuple[torch.Tensor, ...]:
+        e, k, hid = self.n_models, self.n_filters, self.hidden
+        return (
+            self.fc.weight.view(e, hid, k),
+            self.fc.bias.view(e, hid),
+            self.out.weight.view(e, hid),
+            self.out.bias.view(e),
+        )
+
+    def _pooled(self, h: torch.Tensor) -> torch.Tensor:
+        if h.ndim != 3 or h.shape[1] != self.n_filters or h.shape[2] != 1:
+            raise ValueError(
+                f"panel head takes pooled activations (N, {self.n_filters}, 1), got "
+                f"{tuple(h.shape)}"
+            )
+        return h[:, :, 0]
 
     def forward(self, h: torch.Tensor) -> torch.Tensor:
-        return h.repeat(1, self.n, 1)
+        """``(N, K, 1) -> (N, E)``: every model on every row."""
+        fw, fb, ow, ob = self._weights()
+        z = torch.relu(torch.einsum("nk,ehk->neh", self._pooled(h), fw) + fb)
+        return torch.einsum("neh,eh->ne", z, ow) + ob
+
+    def class_scores(self, h: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        """``(B, K, 1), (B,) -> (B,)``: row ``b`` scored by model ``targets[b]`` only."""
+        fw, fb, ow, ob = self._weights()
+        x = self._pooled(h)
+        if targets.shape != (len(x),):
+            raise ValueError(f"targets must be ({len(x)},), got {tuple(targets.shape)}")
+        z = torch.relu(torch.bmm(fw[targets], x[:, :, None])[:, :, 0] + fb[targets])
+        return (z * ow[targets]).sum(1) + ob[targets]
 
 
-def panel_head(panel: nn.Sequential) -> nn.Sequential:
-    """DeepResolve head of the whole panel: feature maps ``(N, K, 1)`` -> ``(N, E)``,
-    logit ``e`` being model ``e``'s head applied to them. ``resolve(panel_head(p),
-    (K, 1))`` then resolves every model as one class, all in one batch."""
-    n = panel_size(panel)[0]
-    return nn.Sequential(
-        OrderedDict(
-            tile=Tile(n), fc=panel.fc, act=panel.act, drop=panel.drop, out=panel.out,
-            flat=panel.flat,
-        )
-    ).eval()  # fmt: skip
+def panel_head(panel: nn.Sequential) -> PanelHead:
+    """The :class:`PanelHead` of ``panel`` in eval mode: ``resolve(panel_head(p), (K, 1))``
+    resolves every model as one class, all in one batch, each row scored by its own model."""
+    return PanelHead(panel).eval()
 
 
 def panel_body(panel: nn.Sequential) -> nn.Sequential:

@@ -261,6 +261,15 @@ def pooled_activations(panel: nn.Sequential, data: PanelData, batch_size: int = 
     return panel_outputs(panel_body(panel), data, batch_size, device)
 
 
+def mean_activations(
+    panel: nn.Sequential, data: PanelData, batch_size: int = 256, device=None
+) -> np.ndarray:
+    """Mean pooled activation of every filter of each model over its own real rows of
+    ``data``: ``(E, K)``."""
+    acts = pooled_activations(panel, data, batch_size, device)  # (E, N_max, K)
+    return (acts * data.mask[..., None]).sum(1) / data.n[:, None]
+
+
 BASELINES = ("saliency", "gradient_x_input", "deeplift")
 
 
@@ -290,3 +299,37 @@ def baseline_filter_scores(
         out["gradient_x_input"].append(channel_importance(layer_gradient_x_input(head, h, **kw)))
         out["deeplift"].append(channel_importance(layer_deeplift(head, h, **kw), reduce="max"))
     return {name: np.stack(v) for name, v in out.items()}
+
+
+def panel_deepmotif(
+    panel: nn.Sequential,
+    length: int,
+    n_random: int = 10,
+    steps: int = 5000,
+    lr: float = 0.1,
+    l2: float = 0.1,
+    top: int = 5,
+    width: int = 25,
+    seed: int = 0,
+    device=None,
+) -> dict[str, np.ndarray]:
+    """Enhanced DeepMotif on every model of the panel at once (inputs of ``length`` bp):
+    the most informative ``width``-bp window of each model's ``top`` best-scoring generated
+    inputs. Returns ``pwms (E, top, 4, width)``, their class ``scores (E, top)``, and per
+    start ``converged`` and ``n_steps``."""
+    from deepresolve.baselines import deepmotif_pwms, enhanced_deepmotif
+    from deepresolve.paper.tfpanel.models import panel_score_fn, panel_size
+
+    n_models = panel_size(panel)[0]
+    res = enhanced_deepmotif(
+        panel_score_fn(panel), length, n_random=n_random, steps=steps, lr=lr, l2=l2,
+        seed=seed, device=device, n_models=n_models,
+    )  # fmt: skip
+    top = min(top, res.scores.shape[1])
+    per_model = [deepmotif_pwms(res, top, width, model=e) for e in range(n_models)]
+    return dict(
+        pwms=np.array([[pwm for _, pwm in m] for m in per_model]),
+        scores=np.array([[s for s, _ in m] for m in per_model]),
+        converged=res.converged,
+        n_steps=res.n_steps,
+    )

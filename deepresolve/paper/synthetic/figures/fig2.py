@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from deepresolve.motifs.pwm import filter_pwms
@@ -20,24 +21,19 @@ from deepresolve.plotting.logos import draw_logo
 from deepresolve.resolution import Resolution
 
 
-def plot_fig2(
+def draw_fiv_ensemble(
+    ax: Axes,
     res: Resolution,
-    conv_weights: np.ndarray,
     class_index: int = 0,
-    motif_filters: Mapping[str, int] | None = None,
-    title: str | None = None,
-) -> Figure:
-    """Figure 2 for class ``class_index`` of ``res``; ``conv_weights`` ``(K, 4, W)`` give
-    the logos; ``motif_filters`` (pattern -> channel) labels the best-matching filters."""
+    channel_labels: Mapping[int, str] | None = None,
+    legend: bool = True,
+) -> None:
+    """Figure 2's main panel on ``ax``: one row of signed FIV dots per start, the IL row,
+    the OFIV row and stars on non-additive channels, one column per channel.
+    ``channel_labels`` (channel -> text) are printed under their column, in bold."""
     fivs, il, ofiv = res.fivs[class_index], res.il[class_index], res.ofiv[class_index]
     nonadd = res.nonadditive[class_index]
     t, k = fivs.shape
-    if conv_weights.shape[0] != k:
-        raise ValueError(f"{conv_weights.shape[0]} filters for {k} channels")
-    pwms = filter_pwms(conv_weights)
-    fig = plt.figure(figsize=(max(10.0, 0.55 * k), 0.32 * t + 5.0))
-    grid = fig.add_gridspec(2, k, height_ratios=[0.32 * t + 3.0, 0.7], hspace=0.12, wspace=0.1)
-    ax = fig.add_subplot(grid[0, :])
     scale = float(np.abs(fivs).max())
     for i in range(t):
         signed_dots(ax, -i, fivs[i], scale)
@@ -51,19 +47,44 @@ def plot_fig2(
     row_names = [f"FIV {i + 1}" for i in range(t)] + [f"IL (max {il.max():.2g})", "OFIV"]
     ax.set_yticks([-i for i in range(t)] + [y_il, y_ofiv], row_names, fontsize=8)
     ax.set_xticks(np.arange(k), [str(c) for c in range(k)], fontsize=7)
+    for c, text in (channel_labels or {}).items():
+        ax.text(c, y_ofiv - 1.45, text, ha="center", va="top", fontsize=6.5, fontweight="bold",
+                rotation=90)  # fmt: skip
     ax.set_xlim(-0.6, k - 0.4)
-    ax.set_ylim(y_ofiv - 1.5, 0.8)
+    ax.set_ylim(y_ofiv - (3.4 if channel_labels else 1.5), 0.8)
     ax.axhline(-t + 0.4, color="0.8", lw=0.6)
     ax.tick_params(axis="x", length=0)
     for side in ("top", "right", "bottom"):
         ax.spines[side].set_visible(False)
-    ax.legend(loc="upper right", bbox_to_anchor=(1.0, 1.08), fontsize=8, frameon=False)
-    labels = {c: m for m, c in (motif_filters or {}).items()}
+    if legend and nonadd.any():
+        ax.legend(loc="upper right", bbox_to_anchor=(1.0, 1.08), fontsize=8, frameon=False)
+
+
+def plot_fig2(
+    res: Resolution,
+    conv_weights: np.ndarray,
+    class_index: int = 0,
+    motif_filters: Mapping[str, int] | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Figure 2 for class ``class_index`` of ``res``; ``conv_weights`` ``(K, 4, W)`` give
+    the logos; ``motif_filters`` (pattern -> channel) labels the filters that detect the
+    patterns (several patterns may share a filter)."""
+    t, k = res.fivs[class_index].shape
+    if conv_weights.shape[0] != k:
+        raise ValueError(f"{conv_weights.shape[0]} filters for {k} channels")
+    pwms = filter_pwms(conv_weights)
+    fig = plt.figure(figsize=(max(10.0, 0.55 * k), 0.32 * t + 5.0))
+    grid = fig.add_gridspec(2, k, height_ratios=[0.32 * t + 3.0, 0.7], hspace=0.12, wspace=0.1)
+    ax = fig.add_subplot(grid[0, :])
+    draw_fiv_ensemble(ax, res, class_index)
+    labels = channel_labels(motif_filters)
     for c in range(k):
         lax = fig.add_subplot(grid[1, c])
         draw_logo(lax, pwms[c])
         if c in labels:
             lax.set_xlabel(labels[c], fontsize=7, fontweight="bold")
+    nonadd = res.nonadditive[class_index]
     n_comp = int(res.n_components[class_index])
     fig.suptitle(
         title
@@ -73,3 +94,11 @@ def plot_fig2(
         fontsize=10,
     )
     return fig
+
+
+def channel_labels(motif_filters: Mapping[str, int] | None) -> dict[int, str]:
+    """Channel -> its patterns joined by newlines, from pattern -> channel."""
+    labels: dict[int, list[str]] = {}
+    for motif, c in (motif_filters or {}).items():
+        labels.setdefault(int(c), []).append(motif)
+    return {c: "\n".join(ms) for c, ms in labels.items()}

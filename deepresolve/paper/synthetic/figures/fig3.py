@@ -4,7 +4,8 @@ one positive and one negative example of synthetic dataset I.
 Rows are methods, columns are examples. DeepLIFT and saliency x input are drawn as
 signed logos (letters above the axis for positive scores, below for negative); the
 signed saliency has a value for every base and is drawn as a ``4 x L`` heat map.
-Planted patterns are shaded and labelled with their summed attribution.
+Planted patterns are shaded and labelled with their summed attribution and, when given,
+the filter that detects them (by activity, :mod:`deepresolve.paper.synthetic.filters`).
 """
 
 from __future__ import annotations
@@ -88,10 +89,12 @@ def motif_attribution(scores: np.ndarray, x: np.ndarray, start: int, width: int)
 def plot_fig3(
     examples: Sequence[Mapping],
     motif_colors: Mapping[str, str] | None = None,
+    motif_filters: Mapping[str, int] | None = None,
 ) -> Figure:
     """One column per example. Each example is a mapping with ``title`` (str), ``x``
     ``(4, L)`` one-hot, ``motifs`` (list of ``(pattern, start)``), and one ``(4, L)``
-    score array per name in :data:`METHODS`."""
+    score array per name in :data:`METHODS`. ``motif_filters`` (pattern -> filter) adds
+    the detecting filter to each pattern's label."""
     if not examples:
         raise ValueError("plot_fig3 needs at least one example")
     colors = dict(motif_colors or {})
@@ -121,7 +124,10 @@ def plot_fig3(
                 ax.axvspan(start - 0.5, start + len(pattern) - 0.5, color=colors[pattern],
                            alpha=0.3, lw=0)  # fmt: skip
                 total = motif_attribution(scores, x, start, len(pattern))
-                ax.text(start + len(pattern) / 2 - 0.5, 1.02, f"{pattern}\n{total:+.3g}",
+                name = pattern
+                if motif_filters and pattern in motif_filters:
+                    name += f" (f{int(motif_filters[pattern])})"
+                ax.text(start + len(pattern) / 2 - 0.5, 1.02, f"{name}\n{total:+.3g}",
                         transform=ax.get_xaxis_transform(), ha="center", va="bottom",
                         fontsize=7)  # fmt: skip
             if j == 0:

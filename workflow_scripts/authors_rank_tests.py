@@ -1,0 +1,25 @@
+"""Rank tests of the ranks DeepResolve and the layer baselines give each experiment's
+best-matching filter (authors' protocol), on the authors' models."""
+
+import numpy as np
+
+import deepresolve
+import deepresolve.paper.workflow
+from deepresolve.io import write_tsv
+from deepresolve.paper.tfpanel.filter_ranks import best_filter_ranks, rank_tests
+
+sm = snakemake  # noqa: F821
+deepresolve.paper.workflow.setup(sm, seed_offset=500)
+res = deepresolve.Resolution.load(sm.input.resolution)
+with np.load(sm.input.scores) as f:
+    by_method = {
+        "DeepResolve": res.ofiv,
+        "DeepLIFT": f["deeplift"],
+        "saliency": f["saliency"],
+        "gradient_x_input": f["gradient_x_input"],
+    }
+with np.load(sm.input.pvalues) as f:
+    evalues = f["own_filters"]
+best = best_filter_ranks(evalues, by_method, list(res.class_names), sm.params.max_p)
+write_tsv(sm.output.best, best)
+write_tsv(sm.output.rank_tests, rank_tests(best, "DeepResolve", list(by_method)[1:]))

@@ -1,0 +1,33 @@
+"""Table 1 on the authors' models, by the authors' protocol and by the whole-collection one."""
+
+import numpy as np
+
+import deepresolve
+import deepresolve.paper.workflow
+from deepresolve.io import write_tsv
+from deepresolve.paper.tfpanel.filter_ranks import protocol_table, ranked_pvalues
+
+sm = snakemake  # noqa: F821
+deepresolve.paper.workflow.setup(sm, seed_offset=460)
+res = deepresolve.Resolution.load(sm.input.resolution)
+by_method = {"DeepResolve": res.ofiv}
+if "scores" in sm.input.keys():
+    with np.load(sm.input.scores) as f:
+        by_method.update(
+            DeepLIFT=f["deeplift"], saliency=f["saliency"], gradient_x_input=f["gradient_x_input"]
+        )
+ranked = {}
+with np.load(sm.input.pvalues) as f:
+    if list(f["names"]) != list(res.class_names):
+        raise ValueError(f"{sm.input.pvalues} and {sm.input.resolution} list different experiments")
+    for protocol in ("own", "collection"):
+        ranked[protocol] = {
+            m: ranked_pvalues(f[f"{protocol}_filters"], s) for m, s in by_method.items()
+        }
+        ranked[protocol]["enhanced_DeepMotif"] = ranked_pvalues(f[f"{protocol}_deepmotif"])
+table = protocol_table(
+    {"authors": ranked["own"], "whole_collection": ranked["collection"]},
+    {"authors": "E-value vs own motif", "whole_collection": "p-value vs collection"},
+    sm.params.ks, sm.params.thresholds,
+)  # fmt: skip
+write_tsv(sm.output.table1, table)

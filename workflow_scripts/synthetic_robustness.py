@@ -1,0 +1,29 @@
+"""The robustness table: the main dataset I model (replicate 0) and the seeded replicates."""
+
+import numpy as np
+import pandas as pd
+
+import deepresolve.paper.workflow
+from deepresolve import Resolution
+from deepresolve.io import read_tsv, write_tsv
+from deepresolve.paper.synthetic.data import SyntheticData
+from deepresolve.paper.synthetic.models import load_model
+from deepresolve.paper.synthetic.robustness import ROBUSTNESS_COLUMNS, summarize_model
+
+sm = snakemake  # noqa: F821
+deepresolve.paper.workflow.setup(sm, seed_offset=230)
+cfg = sm.params.cfg
+data = SyntheticData.load(sm.input.data)
+with np.load(sm.input.split) as split:
+    test = data.subset(split["test_idx"])
+auc = read_tsv(sm.input.auc)
+main = summarize_model(
+    load_model(sm.input.model), test, Resolution.load(sm.input.resolution),
+    float(auc["auc"].iloc[0]), max_background=cfg["diagnosis"]["max_background"],
+    seed=int(sm.config["seed"]) + 200,
+)  # fmt: skip
+main = {"model": "main (Fig 2)", "seed": int(sm.config["seed"]),
+        "n_sequences": cfg["dataset1"]["n_sequences"], "epochs": int(auc["epochs"].iloc[0]),
+        **main}  # fmt: skip
+rows = [pd.DataFrame([main])] + [read_tsv(p) for p in sm.input.replicates]
+write_tsv(sm.output.table, pd.concat(rows, ignore_index=True)[ROBUSTNESS_COLUMNS])
