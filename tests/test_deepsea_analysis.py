@@ -374,12 +374,23 @@ def test_findings_on_a_model_that_reads_the_truth():
     recovery = group_recovery(matrices, names, PAPER_GROUPS, 0.9, truth, data.same_cell())
     coef = 5 * data.weights
     reg = MotifRegression(np.zeros(len(names)), coef, np.ones(len(names)))
+    n = len(names)
+    ascent = {"ascent_residual": np.full(n, 0.01), "ascent_logit": np.full(n, 200.0),
+              "ascent_negative": np.full(n, 0.7), "data_logit": np.full(n, 4.0)}  # fmt: skip
     motifs = class_motif_table(names, data.motif_names, data.factor_weights,
                                data.context_weights, reg,
-                               {"deepresolve": coef, "gradient": coef})  # fmt: skip
+                               {"deepresolve": coef, "gradient": coef,
+                                "deepresolve_datamap": coef}, ascent,
+                               per_motif={"map_r": np.ones(len(data.motif_names))})  # fmt: skip
     association = dnase_association(data.decision_similarity(), names)
     table = deepsea_findings(recovery, motifs, association, np.ones(len(names), dtype=int))
     assert list(table.columns) == ["finding", "measured", "paper", "holds"]
     held = dict(zip(table["finding"].str[:30], table["holds"], strict=True))
     assert all(held.values()), table[["finding", "measured"]].to_string()
     assert table["measured"].iloc[0].startswith(f"{len(names)}/{len(names)}")
+    assert "map r min 1.00" in table["measured"].iloc[-2]
+    assert "logit at H* median 200 vs 4.0" in table["measured"].iloc[-1]
+    # a wrong map (planted and data maps disagree) fails the map row
+    motifs["map_r_factor"] = 0.2
+    bad = deepsea_findings(recovery, motifs, association, np.ones(n, dtype=int))
+    assert not bad["holds"].iloc[-2] and bad["holds"].iloc[-1]

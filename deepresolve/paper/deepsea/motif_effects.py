@@ -15,6 +15,13 @@ the simulated compendium.
   real sequences: the mean gradient of the logit on a class's positives, and the logit's
   drop when one channel is zeroed in them; :func:`motif_ablation` zeroes all the channels
   of a motif; :func:`baseline_gradient` is the gradient at ``H = 0``.
+- :func:`data_motif_response`: the channel-to-motif map read off the held-out data instead
+  (each channel's activation regressed on motif presence), a check of the planted map that
+  involves no planting; :func:`map_agreement` compares the two maps motif by motif.
+- :func:`ascent_diagnostics`: where DeepResolve's ascent ends, per class: the logit at the
+  optimum ``H*``, the fraction of ``H*`` below 0 (a ReLU output is never below 0 on data),
+  and how exactly ``H*`` is a stationary point of ``S(H) - l2 ||H||^2`` (a check of the
+  ascent, not of the method).
 - :func:`class_motif_table`: per class, the factor and context motifs' coefficients and
   importances side by side, whether the model learnt each of the class's motifs, and how
   DeepResolve's channel ranking agrees with the model's channel use on data.
@@ -129,6 +136,57 @@ def motif_importance(channel_importance: np.ndarray, response: np.ndarray) -> np
     if v.ndim != 2 or a.ndim != 2 or v.shape[1] != a.shape[0]:
         raise ValueError(f"need (C, K) and (K, M), got {v.shape} and {a.shape}")
     return v @ a
+
+
+def data_motif_response(h: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """``(K, M)``: coefficient of motif ``m``'s presence ``z (N, M)`` in a least-squares fit
+    of each channel's activation summed over positions, ``h (N, K, W)``, on all motifs'
+    presence (with an intercept): the channel-to-motif map as the data show it."""
+    h = np.asarray(h, dtype=np.float64)
+    if h.ndim != 3:
+        raise ValueError(f"need h (N, K, W), got {h.shape}")
+    return motif_regression(h.sum(axis=2), z).coef
+
+
+def map_agreement(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``(M,)``: Pearson correlation over channels of two ``(K, M)`` channel-to-motif maps,
+    motif by motif (NaN where a column is constant)."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape or a.ndim != 2:
+        raise ValueError(f"need two (K, M) maps of one shape, got {a.shape} and {b.shape}")
+    a, b = a - a.mean(axis=0), b - b.mean(axis=0)
+    den = np.sqrt((a**2).sum(axis=0) * (b**2).sum(axis=0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, (a * b).sum(axis=0) / den, np.nan)
+
+
+def ascent_diagnostics(
+    head: nn.Module, fims: np.ndarray, l2: float, device=None
+) -> dict[str, np.ndarray]:
+    """Where the ascent ended, per class, averaged over starts of ``fims (C, T, K, W)``:
+
+    - ``ascent_logit``: the class's logit at ``H*``;
+    - ``ascent_negative``: fraction of the entries of ``H*`` below 0;
+    - ``ascent_residual``: ``||grad S(H*) - 2 l2 H*|| / ||grad S(H*)||``, 0 at an exact
+      stationary point of ``S(H) - l2 ||H||^2``; small values mean the optimiser did its
+      job, so what ``H*`` credits is the objective's answer, not an optimisation error.
+    """
+    fims = np.asarray(fims, dtype=np.float32)
+    if fims.ndim != 4:
+        raise ValueError(f"need fims (C, T, K, W), got {fims.shape}")
+    device = get_device(device)
+    head = head.eval().to(device)
+    out = {k: np.zeros(len(fims)) for k in ("ascent_logit", "ascent_negative", "ascent_residual")}
+    for c, starts in enumerate(fims):
+        hb = torch.as_tensor(starts, device=device).requires_grad_(True)
+        score = head(hb)[:, c]
+        (grad,) = torch.autograd.grad(score.sum(), hb)
+        h = hb.detach()
+        resid = (grad - 2 * l2 * h).flatten(1).norm(dim=1) / grad.flatten(1).norm(dim=1)
+        out["ascent_logit"][c] = float(score.detach().mean())
+        out["ascent_negative"][c] = float((h < 0).float().mean())
+        out["ascent_residual"][c] = float(resid.mean())
+    return out
 
 
 def _batches(h: np.ndarray, batch_size: int, device) -> list[torch.Tensor]:
@@ -265,6 +323,7 @@ def class_motif_table(
     importances: dict[str, np.ndarray],
     channel_agreement: dict[str, np.ndarray] | None = None,
     min_coef: float = 1.0,
+    per_motif: dict[str, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """One row per class: its factor and context motifs (those with positive true weight;
     several are joined with ``+``), the model's coefficient of each (the smallest over the
@@ -274,6 +333,8 @@ def class_motif_table(
     (``<name>_factor``, ``<name>_context``) and the factor's share of their positive parts
     (``<name>_factor_share``; also ``coef_factor_share``). ``channel_agreement``: extra
     per-class columns ``(C,)`` (e.g. Spearman rho of OFIV with the channel ablation).
+    ``per_motif``: ``name -> (M,)`` values of each motif (e.g. :func:`map_agreement`),
+    reported as ``<name>_factor`` and ``<name>_context`` (smallest over the class's motifs).
     """
     fw, cw = np.asarray(factor_weights), np.asarray(context_weights)
     coef = regression.coef
@@ -300,6 +361,10 @@ def class_motif_table(
             row[f"{what}_factor"], row[f"{what}_context"] = f, x
             pf, px = max(f, 0.0), max(x, 0.0)
             row[f"{what}_factor_share"] = pf / (pf + px) if len(ctx) and pf + px > 0 else np.nan
+        for what, values in (per_motif or {}).items():
+            values = np.asarray(values, dtype=np.float64)
+            row[f"{what}_factor"] = float(values[fac].min()) if len(fac) else np.nan
+            row[f"{what}_context"] = float(values[ctx].min()) if len(ctx) else np.nan
         positive = np.flatnonzero((fw[c] + cw[c]) > 0)
         row["learned"] = bool(len(positive) and (coef[c, positive] >= min_coef).all())
         for col, values in (channel_agreement or {}).items():
