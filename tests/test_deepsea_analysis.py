@@ -304,6 +304,7 @@ def test_group_recovery_percentiles_and_truth():
     row = table[(table.group == "c-Fos/JunD") & (table.method == "linked")].iloc[0]
     assert row.n_classes == 3 and row.n_pairs == 2  # c-Fos x 2 JunD; JunD x JunD excluded
     assert row.recovered and row.mean_percentile > 0.99
+    assert row.criterion.endswith("among all pairs >= 0.9")
     assert not table[(table.group == "ELK1/GABP") & (table.method == "linked")].recovered.iloc[0]
     truth_rows = table[table.group == "all pairs"].set_index("method")
     assert truth_rows.loc["linked", "spearman_vs_truth"] == pytest.approx(1.0)

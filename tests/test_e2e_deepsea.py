@@ -81,4 +81,10 @@ def test_class_motif_table(e2e):
     assert (table["learned"] == (table[["coef_factor", "coef_context"]].min(axis=1) >= 1.0)).all()
     effects = np.load(e2e / "deepsea" / "motif_effects.npz")
     assert effects["coef"].shape == (N_CLASSES, 16)
-    assert effects["response"].shape == (K, 16)
+    assert effects["response"].shape == effects["data_response"].shape == (K, 16)
+    assert effects["map_r"].shape == (16,)
+    # the diagnosis columns: map agreement, DeepResolve through the data map, the ascent
+    for col in ("map_r_factor", "deepresolve_datamap_factor_share", "data_logit"):
+        assert col in table.columns
+    assert table["ascent_negative"].between(0, 1).all()
+    assert (table["ascent_residual"] >= 0).all() and np.isfinite(table["ascent_logit"]).all()

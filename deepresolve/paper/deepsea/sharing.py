@@ -151,7 +151,8 @@ def group_recovery(
     across cells, that share only a cell (truth <= 0), or nothing.
 
     Columns: group, method, n_classes, n_pairs, mean_similarity, mean_percentile,
-    recovered (empty for the pair sets), spearman_vs_truth (pair sets only).
+    recovered (empty for the pair sets), spearman_vs_truth (pair sets only), criterion (the
+    recovery criterion in words, on the group rows).
     """
     names = list(names)
     iu = np.triu_indices(len(names), k=1)
@@ -180,6 +181,8 @@ def group_recovery(
             sets["shared factor, different cells"] = ~same & (t >= shared_cut)
             sets["same cell, no shared factor"] = same & (t <= 0)
             sets["nothing shared, different cells"] = ~same & (t <= 0)
+    within = "its pair type (same / different cells)" if same is not None else "all pairs"
+    criterion = f"mean mid-rank percentile of the group's pairs among {within} >= {percentile_cut}"
     rows = []
     for method, sim in matrices.items():
         sim = np.asarray(sim, dtype=np.float64)
@@ -193,7 +196,7 @@ def group_recovery(
                              mean_similarity=float(values[pairs].mean()) if ok else np.nan,
                              mean_percentile=mean_p,
                              recovered=bool(mean_p >= percentile_cut) if ok else False,
-                             spearman_vs_truth=np.nan))  # fmt: skip
+                             spearman_vs_truth=np.nan, criterion=criterion))  # fmt: skip
         if truth is None:
             continue
         pct_all = pair_percentiles(values)
@@ -204,7 +207,8 @@ def group_recovery(
                              n_pairs=int(sel.sum()),
                              mean_similarity=float(values[sel].mean()) if sel.any() else np.nan,
                              mean_percentile=float(pct_all[sel].mean()) if sel.any() else np.nan,
-                             recovered=None, spearman_vs_truth=float(rho)))  # fmt: skip
+                             recovered=None, spearman_vs_truth=float(rho),
+                             criterion=""))  # fmt: skip
     return pd.DataFrame(rows)
 
 
