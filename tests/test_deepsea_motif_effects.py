@@ -149,7 +149,7 @@ def test_class_motif_table_reports_factor_and_context():
     motifs = ["AP1", "RUNX", "HNF4A", "CTCF"]
     fw = np.array([[1, 0, 0, 0], [1, 0, 0, 0], [0, 0, 0, 1.0]])
     cw = np.array([[0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 0.0]])
-    coef = np.array([[2.0, 3.0, 0, 0], [0.2, 0, 4.0, 0], [0, 0, 0, 6.0]])
+    coef = np.array([[2.0, 3.0, 0, 0], [1.5, 0, 0.4, 0], [0, 0, 0, 6.0]])
     reg = MotifRegression(np.zeros(3), coef, np.array([0.9, 0.8, 0.95]))
     dr = np.array([[1.0, 3.0, 0, 0], [-1.0, 0, 2.0, 0], [0, 0, 0, 1.0]])
     table = class_motif_table(names, motifs, fw, cw, reg, {"deepresolve": dr},
@@ -158,6 +158,7 @@ def test_class_motif_table_reports_factor_and_context():
     assert list(table["factor_motif"]) == ["AP1", "AP1", "CTCF"]
     assert list(table["context_motif"]) == ["RUNX", "HNF4A", ""]
     assert list(table["learned"]) == [True, False, True]
+    assert list(table["factor_learned"]) == [True, True, True]  # context 0.4 < 1 in row 1
     assert table.loc[0, "coef_factor_share"] == pytest.approx(0.4)
     assert table.loc[0, "deepresolve_factor_share"] == pytest.approx(0.25)
     assert table.loc[1, "deepresolve_factor_share"] == pytest.approx(0.0)

@@ -61,7 +61,15 @@ def deepsea_findings(
     kinds = association.set_index("class")["score"]
     ac = kinds[[c for c in kinds.index if "|H3K27ac|" in c]]
     rep = kinds[[c for c in kinds.index if "|H3K27me3|" in c or "|H3K9me3|" in c]]
+    factor = class_motifs["factor_learned"].astype(bool)
     rows = [
+        (
+            "the model learnt every class's factor motif (logit-on-motif coefficient >= 1)",
+            f"{int(factor.sum())}/{len(factor)} classes"
+            + ("" if factor.all() else f"; not: {', '.join(class_motifs.loc[~factor, 'class'])}"),
+            "(simulation check)",
+            bool(factor.all()),
+        ),
         (
             "the model learnt every motif of every class's rule (logit-on-motif coefficient "
             ">= 1 for each motif with a positive weight)",

@@ -327,7 +327,8 @@ def class_motif_table(
 ) -> pd.DataFrame:
     """One row per class: its factor and context motifs (those with positive true weight;
     several are joined with ``+``), the model's coefficient of each (the smallest over the
-    class's factor motifs, and of its context motif), ``r2``, ``learned``: every motif with
+    class's factor motifs, and of its context motif), ``r2``, ``factor_learned``: every factor motif
+    has a coefficient of at least ``min_coef`` logit units, ``learned``: every motif with
     a positive true weight has a coefficient of at least ``min_coef`` logit units, and for
     each entry ``name -> (C, M)`` of ``importances`` the same two motif-level values
     (``<name>_factor``, ``<name>_context``) and the factor's share of their positive parts
@@ -366,6 +367,7 @@ def class_motif_table(
             row[f"{what}_factor"] = float(values[fac].min()) if len(fac) else np.nan
             row[f"{what}_context"] = float(values[ctx].min()) if len(ctx) else np.nan
         positive = np.flatnonzero((fw[c] + cw[c]) > 0)
+        row["factor_learned"] = bool(len(fac) and (coef[c, fac] >= min_coef).all())
         row["learned"] = bool(len(positive) and (coef[c, positive] >= min_coef).all())
         for col, values in (channel_agreement or {}).items():
             row[col] = float(np.asarray(values)[c])
