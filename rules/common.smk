@@ -108,6 +108,13 @@ def deepsea_truth(wildcards):
     return {}
 
 
+def deepsea_effects(wildcards):
+    """The motif-effects file of the simulated compendium (``{"effects": path}``), or nothing."""
+    if config["deepsea"]["source"] == "simulated":
+        return {"effects": f"{RESULTS}/deepsea/motif_effects.npz"}
+    return {}
+
+
 # --- authors: the authors' own trained models, known when the workflow is parsed ------
 def authors_experiments():
     """Experiments of the authors' analysis: config['authors']['experiments'], or every

@@ -3,7 +3,8 @@
 # with known class relationships; DeepResolve on the input of the third convolution;
 # channel motifs by receptive-field gradient ascent + TOMTOM (Figure 6); class similarity
 # vs label correlation and last-layer weights (Figure 7), DNase association (Figure 8),
-# clusters of known interacting factors (Figure 9); the similarity-recovery and AUC tables.
+# clusters of known interacting factors (Figure 9); the similarity-recovery and AUC tables;
+# for the simulated compendium, what the model and DeepResolve make of each planted motif.
 
 DS = f"{RESULTS}/deepsea"
 DSCFG = config["deepsea"]
@@ -211,6 +212,7 @@ rule deepsea_fig6:
 rule deepsea_sharing:
     input:
         unpack(deepsea_truth),
+        unpack(deepsea_effects),
         resolution=f"{DS}/resolution.npz",
         model=f"{DS}/model.pt",
         test=f"{DS}/test.npz",
@@ -237,6 +239,60 @@ rule deepsea_sharing:
         "../workflow_scripts/deepsea_sharing.py"
 
 
+if DSCFG["source"] == "simulated":
+
+    rule deepsea_motif_effects:
+        input:
+            model=f"{DS}/model.pt",
+            test=f"{DS}/test.npz",
+            truth=f"{DS}/compendium/truth.npz",
+            resolution=f"{DS}/resolution.npz",
+        output:
+            effects=f"{DS}/motif_effects.npz",
+            table=f"{TABLES}/deepsea_class_motifs.tsv",
+        params:
+            cfg=DSCFG["motif_effects"],
+            sharpness=DSCFG["compendium"]["sharpness"],
+            ascent=ascent_params("deepsea"),
+        log:
+            f"{LOGS}/deepsea_motif_effects/all.log",
+        benchmark:
+            f"{BENCH}/deepsea_motif_effects/all.tsv"
+        threads: 2
+        resources:
+            mem_mb=8000,
+            runtime=30,
+            gpu=GPUS,
+        conda:
+            ENV_PY
+        script:
+            "../workflow_scripts/deepsea_motif_effects.py"
+
+
+if DSCFG["source"] == "simulated":
+
+    rule deepsea_findings:
+        input:
+            recovery=f"{TABLES}/deepsea_similarity_recovery.tsv",
+            class_motifs=f"{TABLES}/deepsea_class_motifs.tsv",
+            association=f"{DS}/dnase_association.tsv",
+            resolution=f"{DS}/resolution.npz",
+        output:
+            table=f"{TABLES}/deepsea_findings.tsv",
+        log:
+            f"{LOGS}/deepsea_findings/all.log",
+        benchmark:
+            f"{BENCH}/deepsea_findings/all.tsv"
+        threads: 1
+        resources:
+            mem_mb=1000,
+            runtime=5,
+        conda:
+            ENV_PY
+        script:
+            "../workflow_scripts/deepsea_findings.py"
+
+
 DEEPSEA_FINAL = [
     figure("fig6", "DeepSEA", "Figure 6"),
     figure("fig7", "DeepSEA", "Figure 7"),
@@ -246,6 +302,9 @@ DEEPSEA_FINAL = [
     table("deepsea_similarity_recovery", "DeepSEA", "Class similarity"),
     table("deepsea_auc", "DeepSEA", "Model"),
 ]
+if DSCFG["source"] == "simulated":
+    DEEPSEA_FINAL.append(table("deepsea_class_motifs", "DeepSEA", "Class similarity"))
+    DEEPSEA_FINAL.append(table("deepsea_findings", "DeepSEA", "Findings"))
 add_final("deepsea", DEEPSEA_FINAL)
 
 

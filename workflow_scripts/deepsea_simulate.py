@@ -11,12 +11,15 @@ deepresolve.paper.workflow.setup(sm, seed_offset=300)
 cfg = dict(sm.params.compendium)
 sizes = [cfg.pop(k) for k in ("n_train", "n_val", "n_test")]
 data = simulate(sum(sizes), seed=int(sm.config["seed"]) + 300, **cfg)
-names = np.array(data.class_names)
+names, motifs = np.array(data.class_names), np.array(data.motif_names)
 bounds = np.cumsum([0, *sizes])
 for path, lo, hi in zip(sm.output[:3], bounds[:-1], bounds[1:], strict=True):
-    save_npz(path, x=data.x[lo:hi], y=data.y[lo:hi], class_names=names)
+    save_npz(path, x=data.x[lo:hi], y=data.y[lo:hi], z=data.z[lo:hi], class_names=names,
+             motif_names=motifs)  # fmt: skip
 save_npz(
-    sm.output.truth, weights=data.weights, thresholds=data.thresholds, class_names=names,
-    motif_names=np.array(data.motif_names), motif_ids=np.array(data.motif_ids),
-    similarity=data.truth_similarity(),
+    sm.output.truth, weights=data.weights, factor_weights=data.factor_weights,
+    context_weights=data.context_weights, thresholds=data.thresholds, class_names=names,
+    cells=np.array(data.cells), motif_names=motifs, motif_ids=np.array(data.motif_ids),
+    similarity=data.factor_similarity(), decision_similarity=data.decision_similarity(),
+    same_cell=data.same_cell(),
 )  # fmt: skip

@@ -96,53 +96,119 @@ def group_members(names: Sequence[str], factors: Sequence[str]) -> np.ndarray:
     return np.array([i for i, n in enumerate(names) if factor_of(n) in wanted], dtype=np.int64)
 
 
+#: Pair sets of the similarity-recovery table besides the Figure 9 groups (simulation):
+#: Spearman correlation with the truth over all pairs and per pair type, and the mean
+#: similarity of pairs that share only a factor, only a cell, or nothing.
+PAIR_SETS = (
+    "all pairs",
+    "same-cell pairs",
+    "different-cell pairs",
+    "shared factor, different cells",
+    "same cell, no shared factor",
+    "nothing shared, different cells",
+)
+
+
+def pair_percentiles(values: np.ndarray, pair_type: np.ndarray | None = None) -> np.ndarray:
+    """Mid-rank percentile of each of ``values (P,)`` among the values of its own pair type
+    (``pair_type (P,)``, e.g. same cell or not; ``None``: all pairs): the fraction of
+    those pairs with a lower value plus half the fraction with an equal one."""
+    values = np.asarray(values, dtype=np.float64)
+    types = np.zeros(len(values), dtype=int) if pair_type is None else np.asarray(pair_type)
+    if types.shape != values.shape:
+        raise ValueError(f"pair_type {types.shape} must match values {values.shape}")
+    out = np.empty(len(values))
+    for t in np.unique(types):
+        sel = types == t
+        ref = np.sort(values[sel])
+        lo = np.searchsorted(ref, values[sel], side="left")
+        hi = np.searchsorted(ref, values[sel], side="right")
+        out[sel] = (lo + 0.5 * (hi - lo)) / len(ref)
+    return out
+
+
 def group_recovery(
     matrices: Mapping[str, np.ndarray],
     names: Sequence[str],
     groups: Mapping[str, Sequence[str]],
     percentile_cut: float = 0.9,
     truth: np.ndarray | None = None,
+    same_cell: np.ndarray | None = None,
+    shared_cut: float = 0.5,
 ) -> pd.DataFrame:
     """How strongly each similarity matrix links the classes of each known group.
 
     For a group (factor names, e.g. ``["c-Fos", "JunD"]``) the pairs are its classes of
-    *different* factors; a pair's percentile is the fraction of all class pairs with a lower
-    value in that matrix. ``recovered``: the mean percentile is at least ``percentile_cut``.
-    With ``truth`` (the true class similarity of a simulation) a row per matrix for
-    ``"all pairs"`` gives the Spearman correlation with the truth over all pairs.
+    *different* factors. A pair's percentile is its mid-rank percentile
+    (:func:`pair_percentiles`) among all class pairs of its own type: same cell type or
+    different cell types when ``same_cell`` (``(C, C)`` bool) is given, else among all
+    pairs. ``recovered``: the group's mean percentile is at least ``percentile_cut``.
+
+    With ``truth`` (the true class similarity of a simulation) and ``same_cell``, rows for
+    the pair sets of :data:`PAIR_SETS`: the Spearman correlation with the truth over all
+    pairs, same-cell pairs and different-cell pairs, and the mean similarity and mean
+    percentile (among all pairs) of the pairs that share a factor (truth >= ``shared_cut``)
+    across cells, that share only a cell (truth <= 0), or nothing.
 
     Columns: group, method, n_classes, n_pairs, mean_similarity, mean_percentile,
-    recovered, spearman_vs_truth.
+    recovered (empty for the pair sets), spearman_vs_truth (pair sets only), criterion (the
+    recovery criterion in words, on the group rows).
     """
     names = list(names)
     iu = np.triu_indices(len(names), k=1)
     factors = np.array([factor_of(n) for n in names])
+    same = None
+    if same_cell is not None:
+        same_cell = np.asarray(same_cell, dtype=bool)
+        _check_square(same_cell, names)
+        same = same_cell[iu]
+    pair_index = {(int(i), int(j)): p for p, (i, j) in enumerate(zip(*iu, strict=True))}
+    group_pairs = {}
+    for group, members in groups.items():
+        idx = group_members(names, members)
+        pairs = [pair_index[(int(i), int(j))] for a, i in enumerate(idx) for j in idx[a + 1 :]
+                 if factors[i] != factors[j]]  # fmt: skip
+        group_pairs[group] = (len(idx), pairs)
+    sets = {}
+    if truth is not None:
+        t = np.asarray(truth, dtype=np.float64)
+        _check_square(t, names)
+        t = t[iu]
+        sets["all pairs"] = np.ones(len(t), dtype=bool)
+        if same is not None:
+            sets["same-cell pairs"] = same
+            sets["different-cell pairs"] = ~same
+            sets["shared factor, different cells"] = ~same & (t >= shared_cut)
+            sets["same cell, no shared factor"] = same & (t <= 0)
+            sets["nothing shared, different cells"] = ~same & (t <= 0)
+    within = "its pair type (same / different cells)" if same is not None else "all pairs"
+    criterion = f"mean mid-rank percentile of the group's pairs among {within} >= {percentile_cut}"
     rows = []
     for method, sim in matrices.items():
         sim = np.asarray(sim, dtype=np.float64)
         _check_square(sim, names)
         values = sim[iu]
-        sorted_values = np.sort(values)
-        for group, members in groups.items():
-            idx = group_members(names, members)
-            pairs = [(i, j) for a, i in enumerate(idx) for j in idx[a + 1 :]
-                     if factors[i] != factors[j]]  # fmt: skip
-            if pairs:
-                v = np.array([sim[i, j] for i, j in pairs])
-                pct = np.searchsorted(sorted_values, v, side="left") / len(sorted_values)
-                mean_v, mean_p = float(v.mean()), float(pct.mean())
-            else:
-                mean_v = mean_p = np.nan
-            rows.append(dict(group=group, method=method, n_classes=len(idx), n_pairs=len(pairs),
-                             mean_similarity=mean_v, mean_percentile=mean_p,
-                             recovered=bool(mean_p >= percentile_cut) if pairs else False,
-                             spearman_vs_truth=np.nan))  # fmt: skip
-        if truth is not None:
-            rho = spearmanr(values, np.asarray(truth)[iu]).statistic
-            rows.append(dict(group="all pairs", method=method, n_classes=len(names),
-                             n_pairs=len(values), mean_similarity=float(values.mean()),
-                             mean_percentile=np.nan, recovered=False,
-                             spearman_vs_truth=float(rho)))  # fmt: skip
+        pct = pair_percentiles(values, same)
+        for group, (n_classes, pairs) in group_pairs.items():
+            ok = bool(pairs)
+            mean_p = float(pct[pairs].mean()) if ok else np.nan
+            rows.append(dict(group=group, method=method, n_classes=n_classes, n_pairs=len(pairs),
+                             mean_similarity=float(values[pairs].mean()) if ok else np.nan,
+                             mean_percentile=mean_p,
+                             recovered=bool(mean_p >= percentile_cut) if ok else False,
+                             spearman_vs_truth=np.nan, criterion=criterion))  # fmt: skip
+        if truth is None:
+            continue
+        pct_all = pair_percentiles(values)
+        for name, sel in sets.items():
+            ranked = name in ("all pairs", "same-cell pairs", "different-cell pairs")
+            rho = spearmanr(values[sel], t[sel]).statistic if ranked and sel.sum() > 2 else np.nan
+            rows.append(dict(group=name, method=method, n_classes=len(names),
+                             n_pairs=int(sel.sum()),
+                             mean_similarity=float(values[sel].mean()) if sel.any() else np.nan,
+                             mean_percentile=float(pct_all[sel].mean()) if sel.any() else np.nan,
+                             recovered=None, spearman_vs_truth=float(rho),
+                             criterion=""))  # fmt: skip
     return pd.DataFrame(rows)
 
 

@@ -33,7 +33,7 @@ def fig7(matrices: Mapping[str, np.ndarray], names: Sequence[str], reference: st
     order = class_display_order(np.asarray(matrices[reference]), names)
     kinds = np.array([class_kind(names[i]) for i in order])
     n = len(order)
-    fig, axes = plt.subplots(1, len(matrices), figsize=(5.2 * len(matrices), 5.4),
+    fig, axes = plt.subplots(1, len(matrices), figsize=(4.4 * len(matrices), 4.8),
                              constrained_layout=True)  # fmt: skip
     axes = np.atleast_1d(axes)
     n_dnase = int((kinds == "DNase").sum())

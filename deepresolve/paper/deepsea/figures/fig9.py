@@ -1,6 +1,7 @@
 """Figure 9: clusters of classes on DeepResolve's class similarity that hold the paper's
-known interacting factors; per group, the similarity sub-matrix (left) and the label
-correlation sub-matrix (right) of the same classes; the group's own classes in red."""
+known interacting factors; per group, the similarity sub-matrix (left) and, beside it, the
+other matrices (label correlation; for the simulation the model-implied similarity) of the
+same classes; the group's own classes in red."""
 
 from __future__ import annotations
 
@@ -15,28 +16,33 @@ from deepresolve.paper.deepsea.sharing import group_cluster
 
 
 def fig9(
-    sim: np.ndarray,
-    labels: np.ndarray,
+    matrices: Mapping[str, np.ndarray],
     names: Sequence[str],
     groups: Mapping[str, Sequence[str]],
     max_size: int = 16,
 ) -> Figure:
-    """``sim``: DeepResolve class similarity, ``labels``: label correlation, both ``(C, C)``;
+    """``matrices``: short title -> ``(C, C)``; the first (DeepResolve's class similarity)
+    chooses each group's cluster, the others are shown beside it for the same classes.
     ``groups``: title -> factor names. Groups with no class in ``names`` are skipped."""
+    mats = list(matrices.items())
+    if not mats:
+        raise ValueError("need at least one matrix")
+    sim = np.asarray(mats[0][1])
     panels = [(g, group_cluster(sim, names, f, max_size)) for g, f in groups.items()]
     panels = [(g, idx) for g, idx in panels if len(idx)]
     members = {g: set(f) for g, f in groups.items()}
     ncol = 2
     nrow = max(1, int(np.ceil(len(panels) / ncol)))
-    fig, axes = plt.subplots(nrow, 2 * ncol, figsize=(16, 4.2 * nrow), constrained_layout=True,
-                             squeeze=False)  # fmt: skip
+    n_mat = len(mats)
+    fig, axes = plt.subplots(nrow, n_mat * ncol, figsize=(8 * n_mat, 4.2 * nrow),
+                             constrained_layout=True, squeeze=False)  # fmt: skip
     for ax in axes.ravel():
         ax.set_axis_off()
     for p, (group, idx) in enumerate(panels):
         r, c = divmod(p, ncol)
         tick = [names[i] for i in idx]
-        for k, (mat, what) in enumerate([(sim, "DeepResolve"), (labels, "label corr.")]):
-            ax = axes[r, 2 * c + k]
+        for k, (what, mat) in enumerate(mats):
+            ax = axes[r, n_mat * c + k]
             ax.set_axis_on()
             im = ax.imshow(np.asarray(mat)[np.ix_(idx, idx)], cmap="RdBu_r", vmin=-1, vmax=1,
                            interpolation="nearest")  # fmt: skip

@@ -1,0 +1,17 @@
+"""The paper's DeepSEA findings checked on the simulated compendium (one row per finding)."""
+
+import deepresolve
+import deepresolve.paper.workflow
+from deepresolve.io import read_tsv, write_tsv
+from deepresolve.paper.deepsea.findings import deepsea_findings
+
+sm = snakemake  # noqa: F821
+deepresolve.paper.workflow.setup(sm, seed_offset=398)
+res = deepresolve.Resolution.load(sm.input.resolution)
+findings = deepsea_findings(
+    read_tsv(sm.input.recovery), read_tsv(sm.input.class_motifs, keep_default_na=False,
+                                          na_values=[""]),
+    read_tsv(sm.input.association), res.n_components,
+)  # fmt: skip
+print(findings.to_string())
+write_tsv(sm.output.table, findings)
