@@ -25,11 +25,12 @@ the simulated compendium.
 - :func:`class_motif_table`: per class, the factor and context motifs' coefficients and
   importances side by side, whether the model learnt each of the class's motifs, and how
   DeepResolve's channel ranking agrees with the model's channel use on data.
+- :func:`analyse_motif_effects`: all of the above on one trained model and its test set.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,9 +39,14 @@ import torch
 from scipy.stats import spearmanr
 from torch import nn
 
+import deepresolve
+from deepresolve.layers import feature_maps, split_sequential
+from deepresolve.motifs.jaspar import MotifSet
 from deepresolve.paper.deepsea.compendium import class_kind
+from deepresolve.paper.deepsea.models import RESOLVE_LAYER, resolved_shape
 from deepresolve.runtime import get_device
 from deepresolve.similarity import class_similarity
+from deepresolve.training import predict_logits
 
 
 @dataclass
@@ -386,3 +392,91 @@ def channel_rank_agreement(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         if np.isfinite(a[c]).all() and np.isfinite(b[c]).all() and a[c].std() and b[c].std():
             out[c] = spearmanr(a[c], b[c]).statistic
     return out
+
+
+def analyse_motif_effects(
+    model: nn.Sequential,
+    class_names: Sequence[str],
+    ofiv: np.ndarray,
+    test: Mapping[str, np.ndarray],
+    motifs: MotifSet,
+    motif_names: Sequence[str],
+    factor_weights: np.ndarray,
+    context_weights: np.ndarray,
+    cfg: Mapping,
+    ascent: Mapping,
+    sharpness: float,
+    insert_seed: int,
+    ascent_seed: int,
+    device=None,
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Everything this module measures, on one trained compendium model.
+
+    ``ofiv`` ``(C, K)``: DeepResolve's result at ``ascent`` (``resolve`` keywords);
+    ``test``: held-out ``x (N, 4, L)``, labels ``y (N, C)``, motif presence ``z (N, M)``;
+    ``motifs``: the ``M`` planted PWMs, named ``motif_names``; ``cfg``: the motif-effects
+    config (``n_insert``, ``l2_sweep``, ``min_coef``); ``insert_seed`` seeds the motif
+    planting, ``ascent_seed`` the extra ascents (that of ``ofiv``'s run, so the starts are
+    the same). Prints the map check and the classes
+    whose model missed a motif. Returns the per-class table and the arrays behind it.
+    """
+    x, y, z = np.asarray(test["x"], dtype=np.float32), test["y"], test["z"]
+    motif_names = [str(m) for m in motif_names]
+    body, head = split_sequential(model, RESOLVE_LAYER)
+    shape = resolved_shape(model, x.shape[2])
+    logits = predict_logits(model, x, device=device)
+    reg = motif_regression(logits, z)
+    response = channel_motif_response(
+        body, motifs.pwms, x.shape[2], n=cfg["n_insert"], sharpness=sharpness, seed=insert_seed,
+        device=device,
+    )  # fmt: skip
+    h = feature_maps(body, x, device=device)
+    data_map = data_motif_response(h, z)
+    map_r = map_agreement(response, data_map)
+    print(
+        "channel-to-motif map, planted vs data (Pearson over channels): "
+        + ", ".join(f"{m}={r:.2f}" for m, r in zip(motif_names, map_r, strict=True))
+    )
+    grad = data_gradient(head, h, y, device=device)
+    ablation = channel_ablation(head, h, y, device=device)
+    importance = {
+        "deepresolve": motif_importance(ofiv, response),
+        "deepresolve_datamap": motif_importance(ofiv, data_map),
+        "gradient": motif_importance(grad, response),
+        "baseline_gradient": motif_importance(baseline_gradient(head, shape, device), response),
+        "ablation": motif_ablation(head, h, y, response, device=device),
+    }
+    # DeepResolve at other L2 penalties, everything else as configured
+    for l2 in cfg["l2_sweep"]:
+        other = deepresolve.resolve(
+            head, shape, **{**ascent, "l2": l2}, seed=ascent_seed, device=device, keep_fims=False,
+            progress=False,
+        )  # fmt: skip
+        importance[f"deepresolve_l2_{l2:g}"] = motif_importance(other.ofiv, response)
+    # where the ascent ends (two starts per class at the configured l2, optimum kept)
+    check = deepresolve.resolve(
+        head, shape, **{**ascent, "n_init": 2}, seed=ascent_seed, device=device, keep_fims=True,
+        progress=False,
+    )  # fmt: skip
+    n_pos = y.astype(bool).sum(axis=0)
+    agreement = {
+        "data_logit": np.where(n_pos > 0, (logits * y).sum(axis=0) / np.maximum(n_pos, 1), np.nan),
+        **ascent_diagnostics(head, check.fims, ascent["l2"], device=device),
+        "rho_ofiv_gradient": channel_rank_agreement(ofiv, grad),
+        "rho_ofiv_ablation": channel_rank_agreement(ofiv, ablation),
+        "rho_gradient_ablation": channel_rank_agreement(grad, ablation),
+    }
+    table = class_motif_table(
+        class_names, motif_names, factor_weights, context_weights, reg, importance, agreement,
+        min_coef=cfg["min_coef"], per_motif={"map_r": map_r},
+    )  # fmt: skip
+    missed = list(table.loc[~table["learned"], "class"])
+    print(f"classes whose model learnt every motif (coefficient >= {cfg['min_coef']}): "
+          f"{len(table) - len(missed)}/{len(table)}; not: {missed}")  # fmt: skip
+    arrays = dict(
+        class_names=np.array(class_names), motif_names=np.array(motif_names), coef=reg.coef,
+        intercept=reg.intercept, r2=reg.r2, response=response, data_response=data_map,
+        map_r=map_r, gradient=grad, ablation=ablation,
+        **{f"{k}_motif": v for k, v in importance.items()},
+    )  # fmt: skip
+    return table, arrays
