@@ -65,6 +65,16 @@ def save_npz(path: str | os.PathLike, **arrays: np.ndarray) -> None:
         np.savez_compressed(fh, **arrays)
 
 
+def save_torch(path: str | os.PathLike, obj: Any) -> None:
+    """``torch.save`` written atomically. Through a file handle, so the archive's inner
+    folder is always ``archive`` and not the temporary file's random name: the same
+    weights give the same bytes."""
+    import torch
+
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        torch.save(obj, fh)
+
+
 def load_npz(path: str | os.PathLike, required: list[str], what: str) -> dict[str, np.ndarray]:
     """All arrays of an ``.npz`` file written by :func:`save_npz`; raises ``ValueError``
     naming ``path`` when it is not one or lacks any of the ``required`` arrays."""

@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from deepresolve.io import atomic_path
+from deepresolve.io import save_torch
 
 #: The analysed layer: output of the second conv block = input of the third convolution.
 RESOLVE_LAYER = "drop2"
@@ -129,8 +129,7 @@ def save_model(
     if len(class_names) != arch["n_classes"]:
         raise ValueError(f"{len(class_names)} class names for {arch['n_classes']} classes")
     blob = {"arch": dict(arch), "state_dict": model.state_dict(), "class_names": list(class_names)}
-    with atomic_path(path) as tmp:
-        torch.save(blob, tmp)
+    save_torch(path, blob)
 
 
 def load_model(path: str | os.PathLike) -> tuple[nn.Sequential, list[str]]:

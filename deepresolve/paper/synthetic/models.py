@@ -19,7 +19,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from deepresolve.io import atomic_path
+from deepresolve.io import save_torch
 from deepresolve.training import (
     History,
     TrainConfig,
@@ -78,8 +78,7 @@ def resolve_layer(model: nn.Sequential) -> str:
 
 def save_model(path: str | os.PathLike, model: nn.Module, spec: dict[str, Any]) -> None:
     """Save weights plus the :func:`synthetic_cnn` keyword arguments ``spec`` (atomically)."""
-    with atomic_path(path) as tmp:
-        torch.save({"spec": dict(spec), "state_dict": model.state_dict()}, tmp)
+    save_torch(path, {"spec": dict(spec), "state_dict": model.state_dict()})
 
 
 def load_model(path: str | os.PathLike) -> nn.Sequential:

@@ -185,14 +185,13 @@ class RowScores(nn.Module):
 
 def save_panel(path, panel: nn.Sequential, names: list[str]) -> None:
     """Write a panel's weights, sizes and model (experiment) names, atomically."""
-    from deepresolve.io import atomic_path
+    from deepresolve.io import save_torch
 
     e, k, width, hidden = panel_size(panel)
     if len(names) != e:
         raise ValueError(f"{len(names)} names for a panel of {e} models")
     spec = dict(n_models=e, n_filters=k, width=width, hidden=hidden, dropout=panel.drop.p)
-    with atomic_path(path) as tmp:
-        torch.save({"spec": spec, "names": list(names), "state": panel.state_dict()}, tmp)
+    save_torch(path, {"spec": spec, "names": list(names), "state": panel.state_dict()})
 
 
 def load_panel(path) -> tuple[nn.Sequential, list[str]]:
