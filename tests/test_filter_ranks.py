@@ -118,3 +118,18 @@ def test_panel_findings_hold_and_fail_as_measured():
     assert out["finding"].is_unique
     worse = panel_findings(np.full(e, 0.7), table1, np.full(e, 2), groups, act_pos, act_neg, p, art)
     assert not worse["holds"].iloc[0] and not worse["holds"].iloc[1]
+
+
+def test_method_scores_puts_deepresolve_first_then_the_layer_baselines(tmp_path):
+    from deepresolve.paper.tfpanel.filter_ranks import method_scores
+
+    rng = np.random.default_rng(0)
+    arrays = {k: rng.normal(size=(3, 4)) for k in ("deeplift", "saliency", "gradient_x_input")}
+    np.savez(tmp_path / "scores.npz", act_pos=np.zeros((3, 4)), **arrays)
+    ofiv = rng.normal(size=(3, 4))
+    scores = method_scores(ofiv, tmp_path / "scores.npz")
+    assert list(scores) == ["DeepResolve", "DeepLIFT", "saliency", "gradient_x_input"]
+    np.testing.assert_array_equal(scores["DeepResolve"], ofiv)
+    np.testing.assert_array_equal(scores["DeepLIFT"], arrays["deeplift"])
+    np.testing.assert_array_equal(scores["gradient_x_input"], arrays["gradient_x_input"])
+    assert list(method_scores(ofiv)) == ["DeepResolve"]  # no baselines without the file

@@ -6,18 +6,12 @@ import numpy as np
 import deepresolve
 import deepresolve.paper.workflow
 from deepresolve.io import write_tsv
-from deepresolve.paper.tfpanel.filter_ranks import best_filter_ranks, rank_tests
+from deepresolve.paper.tfpanel.filter_ranks import best_filter_ranks, method_scores, rank_tests
 
 sm = snakemake  # noqa: F821
 deepresolve.paper.workflow.setup(sm, seed_offset=500)
 res = deepresolve.Resolution.load(sm.input.resolution)
-with np.load(sm.input.scores) as f:
-    by_method = {
-        "DeepResolve": res.ofiv,
-        "DeepLIFT": f["deeplift"],
-        "saliency": f["saliency"],
-        "gradient_x_input": f["gradient_x_input"],
-    }
+by_method = method_scores(res.ofiv, sm.input.scores)
 with np.load(sm.input.pvalues) as f:
     evalues = f["own_filters"]
 best = best_filter_ranks(evalues, by_method, list(res.class_names), sm.params.max_p)

@@ -5,17 +5,12 @@ import numpy as np
 import deepresolve
 import deepresolve.paper.workflow
 from deepresolve.io import write_tsv
-from deepresolve.paper.tfpanel.filter_ranks import protocol_table, ranked_pvalues
+from deepresolve.paper.tfpanel.filter_ranks import method_scores, protocol_table, ranked_pvalues
 
 sm = snakemake  # noqa: F821
 deepresolve.paper.workflow.setup(sm, seed_offset=460)
 res = deepresolve.Resolution.load(sm.input.resolution)
-by_method = {"DeepResolve": res.ofiv}
-if "scores" in sm.input.keys():
-    with np.load(sm.input.scores) as f:
-        by_method.update(
-            DeepLIFT=f["deeplift"], saliency=f["saliency"], gradient_x_input=f["gradient_x_input"]
-        )
+by_method = method_scores(res.ofiv, sm.input.get("scores"))
 ranked = {}
 with np.load(sm.input.pvalues) as f:
     if list(f["names"]) != list(res.class_names):

@@ -9,7 +9,12 @@ import deepresolve.paper.workflow
 from deepresolve.io import save_figure, write_tsv
 from deepresolve.motifs.pwm import filter_pwms, information_content
 from deepresolve.paper.tfpanel.figures.figS5 import plot_figS5
-from deepresolve.paper.tfpanel.filter_ranks import artifacts, load_filter_activity, rank_groups
+from deepresolve.paper.tfpanel.filter_ranks import (
+    artifacts,
+    load_filter_activity,
+    method_scores,
+    rank_groups,
+)
 from deepresolve.paper.tfpanel.models import filter_weights, load_panel
 
 sm = snakemake  # noqa: F821
@@ -28,13 +33,7 @@ def total_ic(weights):
 ic_pos, ic_neg = total_ic(flat), total_ic(-flat)
 res = deepresolve.Resolution.load(sm.input.resolution)
 act_pos, _, pvalues = load_filter_activity(sm.input.scores, sm.input.pvalues)
-with np.load(sm.input.scores) as f:
-    scores = {
-        "DeepResolve": res.ofiv,
-        "DeepLIFT": f["deeplift"],
-        "saliency": f["saliency"],
-        "gradient_x_input": f["gradient_x_input"],
-    }
+scores = method_scores(res.ofiv, sm.input.scores)
 cutoff = float(np.quantile(act_pos, 0.25))
 groups = rank_groups(res.ofiv)
 save_figure(plot_figS5(ic_pos, ic_neg, act_pos, pvalues, groups, cutoff), sm.output.fig)

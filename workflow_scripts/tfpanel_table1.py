@@ -7,7 +7,9 @@ import deepresolve
 import deepresolve.paper.workflow
 from deepresolve.io import write_tsv
 from deepresolve.paper.tfpanel.filter_ranks import (
+    LAYER_BASELINES,
     best_filter_ranks,
+    method_scores,
     rank_tests,
     ranked_pvalues,
     topk_table,
@@ -16,21 +18,14 @@ from deepresolve.paper.tfpanel.filter_ranks import (
 sm = snakemake  # noqa: F821
 deepresolve.paper.workflow.setup(sm, seed_offset=290)
 res = deepresolve.Resolution.load(sm.input.resolution)
-with np.load(sm.input.scores) as f:
-    scores = {k: f[k] for k in ("deeplift", "saliency", "gradient_x_input")}
 with np.load(sm.input.pvalues) as f:
     p_filters, p_deepmotif, names = f["filters"], f["deepmotif"], list(f["names"])
-by_method = {
-    "DeepResolve": res.ofiv,
-    "DeepLIFT": scores["deeplift"],
-    "saliency": scores["saliency"],
-    "gradient_x_input": scores["gradient_x_input"],
-}
+by_method = method_scores(res.ofiv, sm.input.scores)
 ranked = {m: ranked_pvalues(p_filters, s) for m, s in by_method.items()}
 ranked["enhanced_DeepMotif"] = ranked_pvalues(p_deepmotif)
 table = topk_table(ranked, sm.params.ks, sm.params.thresholds)
 write_tsv(sm.output.table1, table)
 best = best_filter_ranks(p_filters, by_method, names, sm.params.max_p)
 write_tsv(sm.output.best, best)
-tests = rank_tests(best, "DeepResolve", ["DeepLIFT", "saliency", "gradient_x_input"])
+tests = rank_tests(best, "DeepResolve", list(LAYER_BASELINES))
 write_tsv(sm.output.rank_tests, tests)

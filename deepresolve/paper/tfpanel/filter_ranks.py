@@ -134,6 +134,23 @@ def normalise_activations(pos: np.ndarray, neg: np.ndarray) -> tuple[np.ndarray,
     return scaled[0], scaled[1]
 
 
+#: The layer baselines of the panel's filter-score ``.npz`` (its keys), by method name.
+LAYER_BASELINES = {"DeepLIFT": "deeplift", "saliency": "saliency",
+                   "gradient_x_input": "gradient_x_input"}  # fmt: skip
+
+
+def method_scores(
+    ofiv: np.ndarray, scores_path: str | os.PathLike | None = None
+) -> dict[str, np.ndarray]:
+    """Per-filter scores ``(E, K)`` by method: DeepResolve's ``ofiv`` first, then (with
+    ``scores_path``, the filter-score ``.npz``) each of :data:`LAYER_BASELINES`."""
+    out = {"DeepResolve": np.asarray(ofiv)}
+    if scores_path is not None:
+        with np.load(scores_path) as f:
+            out.update({method: f[key] for method, key in LAYER_BASELINES.items()})
+    return out
+
+
 def load_filter_activity(
     scores_path: str | os.PathLike, pvalues_path: str | os.PathLike
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
