@@ -54,9 +54,8 @@ def deepsea_findings(
     rho_all = {m: _spearman(recovery, m, "all pairs") for m in ("deepresolve", "labels")}
     gated = class_motifs[class_motifs["coef_factor_share"].notna() & learned]
     gap = (gated["coef_factor_share"] - gated["deepresolve_factor_share"]).abs()
-    blind = gated[(gated["coef_factor_share"] - gated["deepresolve_factor_share"]) > min_share_gap]
-    blind_grad = blind[(blind["coef_factor_share"] - blind["gradient_factor_share"])
-                       > min_share_gap]  # fmt: skip
+    blind = _under_credited(gated, "deepresolve", min_share_gap)
+    blind_grad = _under_credited(blind, "gradient", min_share_gap)
     one = int((np.asarray(n_components) == 1).sum())
     kinds = association.set_index("class")["score"]
     ac = kinds[[c for c in kinds.index if "|H3K27ac|" in c]]
@@ -143,6 +142,13 @@ def deepsea_findings(
     return out
 
 
+def _under_credited(classes: pd.DataFrame, method: str, min_share_gap: float) -> pd.DataFrame:
+    """The rows of ``classes`` where ``method``'s factor share falls more than
+    ``min_share_gap`` below the share the model's own coefficients give the factor."""
+    gap = classes["coef_factor_share"] - classes[f"{method}_factor_share"]
+    return classes[gap > min_share_gap]
+
+
 def _diagnosis_rows(
     class_motifs: pd.DataFrame,
     gated: pd.DataFrame,
@@ -154,8 +160,7 @@ def _diagnosis_rows(
     rows = []
     if {"map_r_factor", "deepresolve_datamap_factor_share"} <= set(class_motifs.columns):
         map_r = gated["map_r_factor"].astype(float)
-        blind_data = gated[(gated["coef_factor_share"] - gated["deepresolve_datamap_factor_share"])
-                           > min_share_gap]  # fmt: skip
+        blind_data = _under_credited(gated, "deepresolve_datamap", min_share_gap)
         rows.append((
             "the motif-level gap is not the channel-to-motif map: the planted map agrees with "
             f"the map read off the data (Pearson over channels >= {min_map_r} for the factor "
