@@ -18,6 +18,7 @@ import deepresolve
 from deepresolve.motifs.jaspar import MotifSet, load_jaspar
 from deepresolve.motifs.pwm import filter_pwms, trim
 from deepresolve.motifs.tomtom import find_tomtom, match_pvalue, tomtom
+from deepresolve.paper.seeds import seed as step_seed
 from deepresolve.paper.tfpanel.data import (
     JANGGU_EXPERIMENTS,
     JANGGU_WHEEL,
@@ -46,7 +47,7 @@ def resolved():
     wheel = fetch_janggu_wheel(WHEELS)  # sha256-checked, as tfpanel_janggu does
 
     # tfpanel_janggu
-    rng = np.random.default_rng(seed + 210)
+    rng = np.random.default_rng(step_seed(seed, "tfpanel_janggu"))
     train, test, motif_ids = [], [], []
     for name, (member, _tf, motif_id) in JANGGU_EXPERIMENTS.items():
         seqs = read_wheel_fasta(wheel, member)
@@ -61,16 +62,18 @@ def resolved():
 
     # tfpanel_train
     tcfg = dict(cfg["train"])
-    fit, val = train.split(tcfg.pop("val_fraction"), seed + 240)
-    panel = tf_panel(len(names), dropout=tcfg.pop("dropout"), seed=seed + 240)
-    fit_panel(panel, fit, val, TrainConfig(**tcfg, seed=seed + 240))
+    train_seed = step_seed(seed, "tfpanel_train")
+    fit, val = train.split(tcfg.pop("val_fraction"), train_seed)
+    panel = tf_panel(len(names), dropout=tcfg.pop("dropout"), seed=train_seed)
+    fit_panel(panel, fit, val, TrainConfig(**tcfg, seed=train_seed))
     auc = panel_auc(panel_logits(panel, test), test)
 
     # tfpanel_resolve
     asc = {**config["ascent"], **cfg.get("ascent", {})}
     res = deepresolve.resolve(
         panel_head(panel), (panel_size(panel)[1], 1), n_init=asc["n_init"], l2=asc["l2"],
-        steps=asc["steps"], lr=asc["lr"], seed=seed + 250, batch_size=asc["batch_size"],
+        steps=asc["steps"], lr=asc["lr"], seed=step_seed(seed, "tfpanel_resolve"),
+        batch_size=asc["batch_size"],
         class_names=names, progress=False,
     )  # fmt: skip
 

@@ -7,7 +7,7 @@ from deepresolve.paper.tfpanel.authors import read_stored_results
 from deepresolve.paper.tfpanel.calibration import agreement_summary, per_model_agreement
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=430)
+deepresolve.paper.workflow.setup(sm)
 res = deepresolve.Resolution.load(sm.input.resolution)
 per_model = per_model_agreement(
     list(res.class_names), res.ofiv, res.il, res.n_components,

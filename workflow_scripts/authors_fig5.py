@@ -10,7 +10,7 @@ from deepresolve.paper.tfpanel.figures.fig5 import plot_fig5
 from deepresolve.paper.tfpanel.filter_ranks import normalise_activations, rank_groups
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=490)
+deepresolve.paper.workflow.setup(sm)
 res = deepresolve.Resolution.load(sm.input.resolution)
 with np.load(sm.input.scores) as f:
     act_pos, act_neg = normalise_activations(f["act_pos"], f["act_neg"])

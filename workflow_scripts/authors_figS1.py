@@ -7,7 +7,7 @@ from deepresolve.paper.figS1 import plot_figS1
 from deepresolve.paper.tfpanel.authors import read_stored_results
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=470)
+deepresolve.paper.workflow.setup(sm)
 res = deepresolve.Resolution.load(sm.input.resolution)
 stored = read_stored_results(sm.input.stored).subset(list(res.class_names))
 counts = {f"authors' models, this run ({len(res.n_components)})": res.n_components}

@@ -17,7 +17,7 @@ from deepresolve.paper.tfpanel.filter_ranks import (
 from deepresolve.paper.tfpanel.models import filter_weights, load_panel
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=480)
+deepresolve.paper.workflow.setup(sm)
 panel, names = load_panel(sm.input.model)
 ic_pos, ic_neg = weight_information(filter_weights(panel))
 res = deepresolve.Resolution.load(sm.input.resolution)

@@ -9,7 +9,7 @@ from deepresolve.paper.tfpanel.keras import to_panel
 from deepresolve.paper.tfpanel.models import save_panel
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=410)
+deepresolve.paper.workflow.setup(sm)
 names = list(sm.params.experiments)
 models = load_models(Path(sm.input.files[0]).parents[1], names)  # <folder>/<experiment>/<file>
 save_panel(sm.output.model, to_panel(models), names)

@@ -9,7 +9,7 @@ from deepresolve.io import write_tsv
 from deepresolve.paper.tfpanel.filter_ranks import best_filter_ranks, method_scores, rank_tests
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=500)
+deepresolve.paper.workflow.setup(sm)
 res = deepresolve.Resolution.load(sm.input.resolution)
 by_method = method_scores(res.ofiv, sm.input.scores)
 with np.load(sm.input.pvalues) as f:

@@ -4,14 +4,15 @@ each start scored by its own model only."""
 import deepresolve
 import deepresolve.paper.workflow
 from deepresolve.io import write_tsv
+from deepresolve.paper import seeds
 from deepresolve.paper.tfpanel.authors import ofiv_table
 from deepresolve.paper.tfpanel.models import load_panel, panel_head, panel_size
 
 sm = snakemake  # noqa: F821
-device = deepresolve.paper.workflow.setup(sm, seed_offset=420)
+device = deepresolve.paper.workflow.setup(sm)
 panel, names = load_panel(sm.input.model)
 res = deepresolve.resolve(
-    panel_head(panel), (panel_size(panel)[1], 1), seed=int(sm.config["seed"]) + 420,
+    panel_head(panel), (panel_size(panel)[1], 1), seed=seeds.seed(sm.config["seed"], sm.rule),
     device=device, class_names=names, progress=False, **sm.params.ascent,
 )  # fmt: skip
 res.save(sm.output.resolution)

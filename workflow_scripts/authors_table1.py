@@ -8,7 +8,7 @@ from deepresolve.io import write_tsv
 from deepresolve.paper.tfpanel.filter_ranks import method_scores, protocol_table, ranked_pvalues
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=460)
+deepresolve.paper.workflow.setup(sm)
 res = deepresolve.Resolution.load(sm.input.resolution)
 by_method = method_scores(res.ofiv, sm.input.get("scores"))
 ranked = {}

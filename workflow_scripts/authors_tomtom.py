@@ -13,7 +13,7 @@ from deepresolve.paper.tfpanel.models import filter_weights, load_panel
 from deepresolve.paper.tfpanel.own_motif import own_motif_evalues
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=450)
+deepresolve.paper.workflow.setup(sm)
 cfg = sm.params.cfg
 panel, names = load_panel(sm.input.model)
 experiments = read_tsv(sm.input.experiments, dtype=str, keep_default_na=False)

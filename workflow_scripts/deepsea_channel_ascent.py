@@ -8,7 +8,7 @@ from deepresolve.paper.deepsea.models import RESOLVE_LAYER, load_model
 from deepresolve.paper.deepsea.receptive import channel_ascent, top_fragments
 
 sm = snakemake  # noqa: F821
-device = deepresolve.paper.workflow.setup(sm, seed_offset=360)
+device = deepresolve.paper.workflow.setup(sm)
 cfg = sm.params.cfg
 model, _ = load_model(sm.input.model)
 body, _ = split_sequential(model, RESOLVE_LAYER)

@@ -10,7 +10,7 @@ from deepresolve.paper.deepsea.models import load_model, predict_proba
 from deepresolve.training import auc_per_class
 
 sm = snakemake  # noqa: F821
-device = deepresolve.paper.workflow.setup(sm, seed_offset=340)
+device = deepresolve.paper.workflow.setup(sm)
 model, names = load_model(sm.input.model)
 test = np.load(sm.input.test)
 y = test["y"]

@@ -7,11 +7,12 @@ import numpy as np
 import deepresolve.paper.workflow
 from deepresolve.download import fetch
 from deepresolve.io import save_npz
+from deepresolve.paper import seeds
 from deepresolve.paper.deepsea.bundle import extract_member, read_mat, validate_tarball
 from deepresolve.paper.deepsea.models import load_model
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=330)
+deepresolve.paper.workflow.setup(sm)
 cfg, folder = sm.params.download, Path(sm.params.download["folder"])
 split = cfg["split"]
 bundle = fetch(
@@ -19,7 +20,7 @@ bundle = fetch(
     validate=validate_tarball(f"{split}.mat"),
 )  # fmt: skip
 mat = extract_member(bundle, f"{split}.mat", folder / f"{split}.mat")
-x, y = read_mat(mat, split, n=cfg["n_sequences"], seed=int(sm.config["seed"]) + 330)
+x, y = read_mat(mat, split, n=cfg["n_sequences"], seed=seeds.seed(sm.config["seed"], sm.rule))
 _, names = load_model(sm.input.model)
 if y.shape[1] != len(names):
     raise ValueError(f"{mat}: {y.shape[1]} label columns but the model has {len(names)} classes")

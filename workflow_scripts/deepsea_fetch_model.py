@@ -14,7 +14,7 @@ from deepresolve.paper.deepsea.models import (
 )
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=320)
+deepresolve.paper.workflow.setup(sm)
 cfg, folder = sm.params.download, Path(sm.params.download["folder"])
 tarball = fetch(
     cfg["model_url"], folder / Path(cfg["model_url"]).name, known_hash=cfg["model_hash"],

@@ -9,7 +9,7 @@ from deepresolve.paper.deepsea.figures.fig6 import fig6
 from deepresolve.paper.deepsea.receptive import ChannelAscent, channel_motif_table, channel_motifs
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=380)
+deepresolve.paper.workflow.setup(sm)
 cfg = sm.params.cfg
 ascent = ChannelAscent.load(sm.input.ascent)
 queries = channel_motifs(ascent, cfg["threshold"], cfg["min_ic"], cfg["tomtom_starts"])

@@ -6,7 +6,7 @@ from deepresolve.io import read_tsv, write_tsv
 from deepresolve.paper.deepsea.findings import deepsea_findings
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=398)
+deepresolve.paper.workflow.setup(sm)
 res = deepresolve.Resolution.load(sm.input.resolution)
 findings = deepsea_findings(
     read_tsv(sm.input.recovery), read_tsv(sm.input.class_motifs, keep_default_na=False,

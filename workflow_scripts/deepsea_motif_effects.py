@@ -9,11 +9,12 @@ import deepresolve.paper.workflow
 from deepresolve import Resolution
 from deepresolve.io import save_npz, write_tsv
 from deepresolve.motifs.jaspar import load_jaspar
+from deepresolve.paper import seeds
 from deepresolve.paper.deepsea.models import load_model
 from deepresolve.paper.deepsea.motif_effects import analyse_motif_effects
 
 sm = snakemake  # noqa: F821
-device = deepresolve.paper.workflow.setup(sm, seed_offset=395)
+device = deepresolve.paper.workflow.setup(sm)
 model, names = load_model(sm.input.model)
 res = Resolution.load(sm.input.resolution)
 if res.labels() != names:
@@ -23,7 +24,8 @@ table, arrays = analyse_motif_effects(
     model, names, res.ofiv, test, load_jaspar().subset([str(m) for m in truth["motif_ids"]]),
     truth["motif_names"], truth["factor_weights"], truth["context_weights"],
     cfg=sm.params.cfg, ascent=sm.params.ascent, sharpness=sm.params.sharpness,
-    insert_seed=int(sm.config["seed"]) + 395, ascent_seed=int(sm.config["seed"]) + 350,
+    insert_seed=seeds.seed(sm.config["seed"], sm.rule),
+    ascent_seed=seeds.seed(sm.config["seed"], "deepsea_resolve"),  # its starts, for the sweep
     device=device,
 )  # fmt: skip
 print(table.to_string())

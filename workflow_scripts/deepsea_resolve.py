@@ -5,15 +5,16 @@ import numpy as np
 import deepresolve
 import deepresolve.paper.workflow
 from deepresolve.layers import split_sequential
+from deepresolve.paper import seeds
 from deepresolve.paper.deepsea.models import RESOLVE_LAYER, load_model, resolved_shape
 
 sm = snakemake  # noqa: F821
-device = deepresolve.paper.workflow.setup(sm, seed_offset=350)
+device = deepresolve.paper.workflow.setup(sm)
 model, names = load_model(sm.input.model)
 _, head = split_sequential(model, RESOLVE_LAYER)
 length = int(np.load(sm.input.test)["x"].shape[2])
 res = deepresolve.resolve(
-    head, resolved_shape(model, length), seed=int(sm.config["seed"]) + 350, device=device,
+    head, resolved_shape(model, length), seed=seeds.seed(sm.config["seed"], sm.rule), device=device,
     class_names=names, keep_fims=False, progress=False, **sm.params.ascent,
 )  # fmt: skip
 print(f"GMM components: {np.bincount(res.n_components)}; converged {res.converged.mean():.2%}")

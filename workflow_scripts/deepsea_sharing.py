@@ -18,7 +18,7 @@ from deepresolve.paper.deepsea.sharing import dnase_association, group_recovery
 from deepresolve.similarity import label_correlation, signed_ofiv_correlation, weight_cosine
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=390)
+deepresolve.paper.workflow.setup(sm)
 cfg = sm.params.cfg
 res = Resolution.load(sm.input.resolution)
 model, names = load_model(sm.input.model)

@@ -4,13 +4,14 @@ import numpy as np
 
 import deepresolve.paper.workflow
 from deepresolve.io import save_npz
+from deepresolve.paper import seeds
 from deepresolve.paper.deepsea.compendium import simulate
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=300)
+deepresolve.paper.workflow.setup(sm)
 cfg = dict(sm.params.compendium)
 sizes = [cfg.pop(k) for k in ("n_train", "n_val", "n_test")]
-data = simulate(sum(sizes), seed=int(sm.config["seed"]) + 300, **cfg)
+data = simulate(sum(sizes), seed=seeds.seed(sm.config["seed"], sm.rule), **cfg)
 names, motifs = np.array(data.class_names), np.array(data.motif_names)
 bounds = np.cumsum([0, *sizes])
 for path, lo, hi in zip(sm.output[:3], bounds[:-1], bounds[1:], strict=True):

@@ -7,7 +7,7 @@ from deepresolve.motifs.tomtom import tomtom
 from deepresolve.paper.deepsea.receptive import ChannelAscent, channel_motifs
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=370)
+deepresolve.paper.workflow.setup(sm)
 cfg = sm.params.cfg
 queries = channel_motifs(
     ChannelAscent.load(sm.input.ascent), cfg["threshold"], cfg["min_ic"], cfg["tomtom_starts"]

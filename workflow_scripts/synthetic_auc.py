@@ -6,7 +6,7 @@ import deepresolve.paper.workflow
 from deepresolve.io import read_tsv, write_tsv
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=140)
+deepresolve.paper.workflow.setup(sm)
 paper = {"dataset1": [0.985], "dataset2": [0.968, 0.967, 0.979, 0.994]}
 tables = []
 for path in sm.input.aucs:

@@ -7,7 +7,7 @@ from deepresolve.io import read_tsv
 from deepresolve.paper.synthetic.diagnosis import control_channels, two_branch_head
 
 sm = snakemake  # noqa: F821
-device = deepresolve.paper.workflow.setup(sm, seed_offset=210)
+device = deepresolve.paper.workflow.setup(sm)
 trained = deepresolve.Resolution.load(sm.input.resolution)
 seed = int(trained.params["seed"])  # the trained model's starts, for a like-for-like view
 k, w = trained.fims.shape[2:]

@@ -6,6 +6,7 @@ import numpy as np
 import deepresolve.paper.workflow
 from deepresolve import Resolution
 from deepresolve.io import read_tsv, save_figure
+from deepresolve.paper import seeds
 from deepresolve.paper.synthetic.data import SyntheticData
 from deepresolve.paper.synthetic.diagnosis import control_channels, xor_landscape
 from deepresolve.paper.synthetic.figures.diagnosis import plot_diagnosis
@@ -13,7 +14,7 @@ from deepresolve.paper.synthetic.figures.fig2 import channel_labels
 from deepresolve.paper.synthetic.models import load_model
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=240)
+deepresolve.paper.workflow.setup(sm)
 cfg = sm.params.cfg["diagnosis"]
 model = load_model(sm.input.model)
 data = SyntheticData.load(sm.input.data)
@@ -23,7 +24,7 @@ trained, control = Resolution.load(sm.input.resolution), Resolution.load(sm.inpu
 filters = read_tsv(sm.input.filters)
 landscape = xor_landscape(
     model, test, trained, filters, n_points=cfg["landscape_points"],
-    seed=int(sm.config["seed"]) + 240,
+    seed=seeds.seed(sm.config["seed"], sm.rule),
 )  # fmt: skip
 a, b, c = control_channels(filters, trained.n_channels)
 motif = list(filters["pattern"])  # (xor_a, and, xor_b)

@@ -8,7 +8,7 @@ from deepresolve.paper.synthetic.figures.fig2 import plot_fig2
 from deepresolve.paper.synthetic.models import load_model
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=150)
+deepresolve.paper.workflow.setup(sm)
 res = Resolution.load(sm.input.resolution)
 weights = load_model(sm.input.model).conv.weight.detach().numpy()
 filters = read_tsv(sm.input.filters)

@@ -5,14 +5,15 @@ import numpy as np
 
 import deepresolve.paper.workflow
 from deepresolve.io import read_tsv, save_figure
+from deepresolve.paper import seeds
 from deepresolve.paper.synthetic.data import SyntheticData
 from deepresolve.paper.synthetic.figures.fig3 import input_attributions, plot_fig3, xor_examples
 from deepresolve.paper.synthetic.models import load_model
 from deepresolve.training import predict_logits
 
 sm = snakemake  # noqa: F821
-device = deepresolve.paper.workflow.setup(sm, seed_offset=160)
-seed = int(sm.config["seed"]) + 160
+device = deepresolve.paper.workflow.setup(sm)
+seed = seeds.seed(sm.config["seed"], sm.rule)
 model = load_model(sm.input.model)
 data = SyntheticData.load(sm.input.data)
 with np.load(sm.input.split) as split:

@@ -10,7 +10,7 @@ from deepresolve.paper.synthetic.findings import dataset2_matrices
 from deepresolve.paper.synthetic.models import load_model
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=170)
+deepresolve.paper.workflow.setup(sm)
 res = Resolution.load(sm.input.resolution)
 model = load_model(sm.input.model)
 data = SyntheticData.load(sm.input.data)

@@ -6,7 +6,7 @@ from deepresolve.io import save_figure
 from deepresolve.paper.figS1 import plot_figS1
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=180)
+deepresolve.paper.workflow.setup(sm)
 sets = {
     "synthetic I": sm.input.dataset1,
     "synthetic II": sm.input.dataset2,

@@ -12,7 +12,7 @@ from deepresolve.paper.synthetic.findings import dataset1_findings, dataset2_fin
 from deepresolve.paper.synthetic.models import load_model
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=190)
+deepresolve.paper.workflow.setup(sm)
 cfg = sm.params.cfg
 model2 = load_model(sm.input.model2)
 res1, filters = Resolution.load(sm.input.resolution1), read_tsv(sm.input.filters)

@@ -6,6 +6,7 @@ import numpy as np
 import deepresolve.paper.workflow
 from deepresolve.io import write_tsv
 from deepresolve.layers import split_sequential
+from deepresolve.paper import seeds
 from deepresolve.paper.synthetic.data import SyntheticData
 from deepresolve.paper.synthetic.diagnosis import combination_logits
 from deepresolve.paper.synthetic.filters import filter_identity, pattern_free
@@ -13,8 +14,8 @@ from deepresolve.paper.synthetic.models import load_model, resolve_layer
 from deepresolve.training import predict_logits
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=200)
-seed = int(sm.config["seed"]) + 200
+deepresolve.paper.workflow.setup(sm)
+seed = seeds.seed(sm.config["seed"], sm.rule)
 model = load_model(sm.input.model)
 data = SyntheticData.load(sm.input.data)
 with np.load(sm.input.split) as split:

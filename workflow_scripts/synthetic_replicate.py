@@ -5,12 +5,13 @@ import pandas as pd
 
 import deepresolve.paper.workflow
 from deepresolve.io import write_tsv
+from deepresolve.paper import seeds
 from deepresolve.paper.synthetic.robustness import run_replicate
 
 sm = snakemake  # noqa: F821
-device = deepresolve.paper.workflow.setup(sm, seed_offset=220)
+device = deepresolve.paper.workflow.setup(sm)
 replicate = int(sm.wildcards.replicate)
-seed = int(sm.config["seed"]) + 1000 * replicate  # the main model is replicate 0
+seed = seeds.seed(sm.config["seed"], sm.rule, index=replicate - 1)  # main model: replicate 0
 cfg = sm.params.cfg
 rob = cfg["robustness"]
 row, res = run_replicate(

@@ -3,12 +3,13 @@
 import deepresolve
 import deepresolve.paper.workflow
 from deepresolve.layers import feature_maps, split_sequential
+from deepresolve.paper import seeds
 from deepresolve.paper.synthetic.data import SyntheticData
 from deepresolve.paper.synthetic.models import load_model, resolve_layer
 
 sm = snakemake  # noqa: F821
-device = deepresolve.paper.workflow.setup(sm, seed_offset=120)
-seed = int(sm.config["seed"]) + 120 + int(sm.wildcards.dataset[-1])
+device = deepresolve.paper.workflow.setup(sm)
+seed = seeds.seed(sm.config["seed"], sm.rule, k=int(sm.wildcards.dataset[-1]))
 model = load_model(sm.input.model)
 data = SyntheticData.load(sm.input.data)
 body, head = split_sequential(model, resolve_layer(model))

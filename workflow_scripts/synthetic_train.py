@@ -4,14 +4,15 @@ import pandas as pd
 
 import deepresolve.paper.workflow
 from deepresolve.io import save_npz, write_tsv
+from deepresolve.paper import seeds
 from deepresolve.paper.synthetic.data import SyntheticData
 from deepresolve.paper.synthetic.models import save_model, train_synthetic_cnn
 from deepresolve.training import TrainConfig
 
 sm = snakemake  # noqa: F821
-device = deepresolve.paper.workflow.setup(sm, seed_offset=110)
+device = deepresolve.paper.workflow.setup(sm)
 dataset = sm.wildcards.dataset
-seed = int(sm.config["seed"]) + 110 + int(dataset[-1])
+seed = seeds.seed(sm.config["seed"], sm.rule, k=int(dataset[-1]))
 data = SyntheticData.load(sm.input.data)
 train = TrainConfig(**sm.params.train, seed=seed)
 trained = train_synthetic_cnn(

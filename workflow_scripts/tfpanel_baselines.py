@@ -12,7 +12,7 @@ from deepresolve.paper.tfpanel.models import load_panel
 from deepresolve.paper.tfpanel.panel import baseline_filter_scores, pooled_activations
 
 sm = snakemake  # noqa: F821
-device = deepresolve.paper.workflow.setup(sm, seed_offset=260)
+device = deepresolve.paper.workflow.setup(sm)
 panel, names = load_panel(sm.input.model)
 if list(read_tsv(sm.input.experiments)["experiment"]) != names:
     raise ValueError(f"{sm.input.experiments} and {sm.input.model} list different experiments")

@@ -5,5 +5,5 @@ from deepresolve.download import fetch
 from deepresolve.sequences import read_zeng
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=220)
+deepresolve.paper.workflow.setup(sm)
 fetch(sm.params.url, sm.output.data, validate=read_zeng)

@@ -8,7 +8,7 @@ from deepresolve.paper.tfpanel.figures.fig5 import plot_fig5
 from deepresolve.paper.tfpanel.filter_ranks import load_filter_activity, rank_groups
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=300)
+deepresolve.paper.workflow.setup(sm)
 res = deepresolve.Resolution.load(sm.input.resolution)
 act_pos, act_neg, pvalues = load_filter_activity(sm.input.scores, sm.input.pvalues)
 save_figure(plot_fig5(rank_groups(res.ofiv), act_pos, act_neg, pvalues), sm.output.fig)

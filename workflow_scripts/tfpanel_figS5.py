@@ -18,7 +18,7 @@ from deepresolve.paper.tfpanel.filter_ranks import (
 from deepresolve.paper.tfpanel.models import filter_weights, load_panel
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=310)
+deepresolve.paper.workflow.setup(sm)
 panel, names = load_panel(sm.input.model)
 w = filter_weights(panel)  # (E, K, 4, W)
 flat = w.reshape(-1, *w.shape[2:])

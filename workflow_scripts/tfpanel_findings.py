@@ -7,7 +7,7 @@ from deepresolve.paper.tfpanel.filter_ranks import load_filter_activity, rank_gr
 from deepresolve.paper.tfpanel.findings import panel_findings
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=320)
+deepresolve.paper.workflow.setup(sm)
 res = deepresolve.Resolution.load(sm.input.resolution)
 act_pos, act_neg, pvalues = load_filter_activity(sm.input.scores, sm.input.pvalues)
 findings = panel_findings(

@@ -9,6 +9,7 @@ import pandas as pd
 import deepresolve.paper.workflow
 from deepresolve.io import write_tsv
 from deepresolve.motifs.jaspar import load_jaspar
+from deepresolve.paper import seeds
 from deepresolve.paper.tfpanel.data import (
     EXPERIMENT_COLUMNS,
     JANGGU_EXPERIMENTS,
@@ -20,9 +21,9 @@ from deepresolve.paper.tfpanel.data import (
 from deepresolve.sequences import write_zeng
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=210)
+deepresolve.paper.workflow.setup(sm)
 cfg = sm.params.cfg
-rng = np.random.default_rng(int(sm.config["seed"]) + 210)
+rng = np.random.default_rng(seeds.seed(sm.config["seed"], sm.rule))
 motifs = load_jaspar(cfg["jaspar_release"])
 wheel = fetch_janggu_wheel(sm.params.wheels)
 folder = Path(sm.output.table).parent

@@ -16,7 +16,7 @@ from deepresolve.paper.tfpanel.filter_ranks import (
 )
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=290)
+deepresolve.paper.workflow.setup(sm)
 res = deepresolve.Resolution.load(sm.input.resolution)
 with np.load(sm.input.pvalues) as f:
     p_filters, p_deepmotif, names = f["filters"], f["deepmotif"], list(f["names"])

@@ -13,7 +13,7 @@ from deepresolve.paper.tfpanel.data import jaspar_ids, known_motif_pvalues
 from deepresolve.paper.tfpanel.models import filter_weights, load_panel
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=280)
+deepresolve.paper.workflow.setup(sm)
 cfg = sm.params.cfg
 panel, names = load_panel(sm.input.model)
 experiments = read_tsv(sm.input.experiments, dtype=str)

@@ -7,14 +7,15 @@ import pandas as pd
 
 import deepresolve.paper.workflow
 from deepresolve.io import read_tsv, write_tsv
+from deepresolve.paper import seeds
 from deepresolve.paper.tfpanel.data import load_split
 from deepresolve.paper.tfpanel.models import save_panel, tf_panel
 from deepresolve.paper.tfpanel.panel import fit_panel, panel_auc, panel_logits
 from deepresolve.training import TrainConfig
 
 sm = snakemake  # noqa: F821
-device = deepresolve.paper.workflow.setup(sm, seed_offset=240)
-seed = int(sm.config["seed"]) + 240
+device = deepresolve.paper.workflow.setup(sm)
+seed = seeds.seed(sm.config["seed"], sm.rule)
 names = list(sm.params.names)
 table = pd.concat([read_tsv(p, dtype=str) for p in sm.input.tables]).set_index("experiment")
 table = table.loc[names].reset_index()

@@ -6,7 +6,7 @@ from deepresolve.io import write_tsv
 from deepresolve.motifs.jaspar import experiment_motifs
 
 sm = snakemake  # noqa: F821
-deepresolve.paper.workflow.setup(sm, seed_offset=230)
+deepresolve.paper.workflow.setup(sm)
 table = experiment_motifs(sm.input.table, sm.params.release).set_index("experiment")
 missing = set(sm.params.names) - set(table.index)
 if missing:

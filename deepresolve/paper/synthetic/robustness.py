@@ -28,9 +28,10 @@ from deepresolve.resolution import Resolution
 from deepresolve.training import TrainConfig, predict_logits
 
 ROBUSTNESS_COLUMNS = [
-    "model", "seed", "n_sequences", "epochs", "test_auc", "learnt_xor", "gmm_components",
-    "n_nonadditive", "filter_xor_a", "filter_xor_b", "filter_and", "xor_flagged", "il_xor_a",
-    "il_xor_b", "xor_fiv_sign_flips", "max_il", "score_min", "score_max", "score_spread",
+    "model", "data_seed", "train_seed", "ascent_seed", "n_sequences", "epochs", "test_auc",
+    "learnt_xor", "gmm_components", "n_nonadditive", "filter_xor_a", "filter_xor_b",
+    "filter_and", "xor_flagged", "il_xor_a", "il_xor_b", "xor_fiv_sign_flips", "max_il",
+    "score_min", "score_max", "score_spread",
 ]  # fmt: skip
 
 
@@ -42,7 +43,7 @@ def summarize_model(
     max_background: int = 2000,
     seed: int = 0,
 ) -> dict[str, Any]:
-    """One robustness row (all columns but ``model``, ``seed``, ``n_sequences``, ``epochs``)
+    """One robustness row (all columns but ``model``, the seeds, ``n_sequences``, ``epochs``)
     for a trained dataset I ``model`` analysed in ``res``, from its ``test`` sequences.
 
     Filters are identified by activity on up to ``max_background`` pattern-free test
@@ -91,7 +92,8 @@ def run_replicate(
     """Generate dataset I (``data_config``: :func:`~deepresolve.paper.synthetic.data.dataset1`
     arguments), train its CNN (``model_spec``, ``train``: :class:`TrainConfig` fields) and
     run DeepResolve (``ascent``: keyword arguments of :func:`deepresolve.resolve`),
-    all seeded from ``seed``. Returns the summary row and the resolution."""
+    all seeded from ``seed`` (data and split ``seed``, training ``seed + 1``, ascent
+    ``seed + 2``: the row's seed columns). Returns the summary row and the resolution."""
     keys = ("n_sequences", "n_random", "and_motif", "xor_motifs", "p_motif")
     data = dataset1(length=length, seed=seed, **{k: data_config[k] for k in keys})
     trained = train_synthetic_cnn(
@@ -103,7 +105,9 @@ def run_replicate(
     k, w = feature_maps(body, data.x[:1].astype(np.float32), device="cpu").shape[1:]
     res = resolve(head, (k, w), seed=seed + 2, device=device, progress=False, **ascent)
     row = {
-        "seed": seed,
+        "data_seed": seed,
+        "train_seed": seed + 1,
+        "ascent_seed": seed + 2,
         "n_sequences": int(data_config["n_sequences"]),
         "epochs": len(trained.history.val_loss),
         **summarize_model(model, data.subset(trained.test_idx), res, trained.auc[0], seed=seed),
