@@ -43,7 +43,7 @@ from tqdm.auto import tqdm
 
 from deepresolve.ofiv import summarize
 from deepresolve.resolution import Resolution
-from deepresolve.runtime import get_device
+from deepresolve.runtime import get_device, provenance
 
 
 @dataclass
@@ -608,6 +608,7 @@ def resolve(
         max_components=max_components, optimizer=optimizer, init=init, precision=precision,
         compact=compact, device=str(device), row_steps=res.row_steps,
     )  # fmt: skip
+    params.update(provenance(device, precision))  # + device_name, torch version
     return Resolution(
         fims=fims,
         fivs=fivs,

@@ -75,6 +75,15 @@ def save_torch(path: str | os.PathLike, obj: Any) -> None:
         torch.save(obj, fh)
 
 
+def read_provenance(path: str | os.PathLike) -> dict[str, str]:
+    """The ``provenance`` dict a model file written through :func:`save_torch` holds (where
+    and how it was trained, :func:`deepresolve.runtime.provenance`); ``{}`` when none."""
+    import torch
+
+    blob = torch.load(path, map_location="cpu", weights_only=True)
+    return dict(blob.get("provenance", {})) if isinstance(blob, dict) else {}
+
+
 def load_npz(path: str | os.PathLike, required: list[str], what: str) -> dict[str, np.ndarray]:
     """All arrays of an ``.npz`` file written by :func:`save_npz`; raises ``ValueError``
     naming ``path`` when it is not one or lacks any of the ``required`` arrays."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import platform
 import random
 
 import numpy as np
@@ -17,6 +18,23 @@ def get_device(device: str | torch.device | None = None) -> torch.device:
     if device.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"device={str(device)!r} requested but CUDA is not available")
     return device
+
+
+def provenance(device: str | torch.device, precision: str = "float32") -> dict[str, str]:
+    """Where and how numbers were computed, for the files that hold them: ``device``
+    (``"cpu"``, ``"cuda:0"``), ``device_name`` (the GPU's or the CPU's), ``precision`` of the
+    arithmetic and the ``torch`` version. Results differ between devices and precisions."""
+    device = torch.device(device)
+    if device.type == "cuda":
+        name = torch.cuda.get_device_name(device)
+    else:
+        name = platform.processor() or platform.machine() or "cpu"
+    return {
+        "device": str(device),
+        "device_name": name,
+        "precision": str(precision),
+        "torch": torch.__version__,
+    }
 
 
 def set_threads(n: int) -> None:

@@ -1,7 +1,11 @@
 # Shared settings, config validation and helpers. Only functions and globals here;
 # each analysis keeps its rules in its own file and appends its final outputs to FINAL.
 import json
+import os
+import re
+from urllib.parse import urlparse
 
+from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 
@@ -9,6 +13,8 @@ validate(config, "../config/schemas/config.schema.yaml")
 
 RESULTS = config["results"]
 LOGS = config["logs"]
+# Downloaded inputs, each a fetch rule's output (never inside the source tree).
+DOWNLOADS = config["downloads"] or f"{RESULTS}/downloads"
 BENCH = f"{RESULTS}/benchmarks"
 FIGURES = f"{RESULTS}/figures"
 TABLES = f"{RESULTS}/tables"
@@ -23,6 +29,44 @@ GPUS = 0 if config["device"] == "cpu" else 1
 # collects them. Every analysis' rules stay defined, so one analysis may use another's
 # files (Figure S1 spans three; the authors' analysis reads the tfpanel's downloads).
 FINAL = []
+
+
+def tomtom_uses():
+    """(config key, backend) of every TOMTOM use of the selected analyses."""
+    chosen, uses = config["analyses"], []
+    if "tfpanel" in chosen:
+        uses.append(("tfpanel.tomtom.backend", config["tfpanel"]["tomtom"]["backend"]))
+    if "deepsea" in chosen:
+        uses.append(
+            ("deepsea.channel_motifs.backend", config["deepsea"]["channel_motifs"]["backend"])
+        )
+    if "authors" in chosen:
+        uses.append(("authors.tomtom.backend", config["authors"]["tomtom"]["backend"]))
+        uses.append(("the authors' own-motif protocol (always MEME)", "meme"))
+    return uses
+
+
+def check_meme_tomtom():
+    """Stop before any job when a selected analysis asks for MEME's tomtom and there is
+    none (with conda, envs/meme.yaml brings it): never fall back to another distance."""
+    needs = [key for key, backend in tomtom_uses() if backend == "meme"]
+    if not needs or "CONDA" in str(workflow.deployment_settings.deployment_method).upper():
+        return
+    from deepresolve.motifs.tomtom import MEME_FIX, find_tomtom
+
+    try:
+        found, why = find_tomtom(), "not on PATH nor in .tools/bin"
+    except ValueError as err:
+        found, why = None, str(err)
+    if found is None:
+        raise WorkflowError(
+            f"MEME's tomtom is required by {', '.join(needs)} but was not found ({why}): "
+            f"{MEME_FIX}. Use backend: memelite only to change the method on purpose "
+            "(Euclidean distance instead of Pearson)."
+        )
+
+
+check_meme_tomtom()
 
 
 def add_final(analysis, outputs):
@@ -101,6 +145,43 @@ def tfpanel_data(source=None):
 
 
 # --- deepsea: which files exist depends on the model source ---------------------------
+def deepsea_archive_name(key):
+    """File name of the DeepSEA download config['deepsea']['download'][key] (a URL)."""
+    return os.path.basename(urlparse(config["deepsea"]["download"][key]).path)
+
+
+def deepsea_archives():
+    """The published DeepSEA files a real-DeepSEA run downloads: file name -> url, hash and
+    the tarball members that validate it (when no hash is published)."""
+    cfg = config["deepsea"]["download"]
+    split = cfg.get("split", "test")
+    archives = {
+        deepsea_archive_name("model_url"): {
+            "url": cfg["model_url"], "hash": cfg["model_hash"],
+            "members": ["deepsea.cpu", "predictor.names"],
+        },
+        deepsea_archive_name("data_url"): {
+            "url": cfg["data_url"], "hash": cfg["data_hash"], "members": [f"{split}.mat"],
+        },
+    }  # fmt: skip
+    if config["deepsea"]["source"] == "kipoi":
+        archives[deepsea_archive_name("kipoi_url")] = {
+            "url": cfg["kipoi_url"], "hash": cfg["kipoi_hash"], "members": [],
+        }  # fmt: skip
+    return archives
+
+
+DEEPSEA_ARCHIVES = deepsea_archives() if config["deepsea"]["source"] != "simulated" else {}
+
+
+def deepsea_model_archives(wildcards):
+    """The downloads deepsea_fetch_model reads: the tarball (+ Kipoi's state dict)."""
+    files = {"tarball": f"{DOWNLOADS}/deepsea/{deepsea_archive_name('model_url')}"}
+    if config["deepsea"]["source"] == "kipoi":
+        files["kipoi"] = f"{DOWNLOADS}/deepsea/{deepsea_archive_name('kipoi_url')}"
+    return files
+
+
 def deepsea_truth(wildcards):
     """The simulated compendium's truth (``{"truth": path}``), or nothing for real DeepSEA."""
     if config["deepsea"]["source"] == "simulated":

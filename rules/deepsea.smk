@@ -57,12 +57,33 @@ if DSCFG["source"] == "simulated":
 
 else:
 
+    rule deepsea_download:
+        output:
+            archive=f"{DOWNLOADS}/deepsea/{{archive}}",
+        params:
+            spec=lambda wc: DEEPSEA_ARCHIVES[wc.archive],
+        wildcard_constraints:
+            archive="|".join(re.escape(name) for name in DEEPSEA_ARCHIVES),
+        log:
+            f"{LOGS}/deepsea_download/{{archive}}.log",
+        benchmark:
+            f"{BENCH}/deepsea_download/{{archive}}.tsv"
+        threads: 1
+        resources:
+            mem_mb=1000,
+            runtime=240,
+        conda:
+            ENV_PY
+        script:
+            "../workflow_scripts/deepsea_download.py"
+
     rule deepsea_fetch_model:
+        input:
+            unpack(deepsea_model_archives),
         output:
             model=f"{DS}/model.pt",
         params:
             source=DSCFG["source"],
-            download=DSCFG["download"],
         log:
             f"{LOGS}/deepsea_fetch_model/all.log",
         benchmark:
@@ -79,6 +100,7 @@ else:
     rule deepsea_fetch_data:
         input:
             model=f"{DS}/model.pt",
+            bundle=f"{DOWNLOADS}/deepsea/{deepsea_archive_name('data_url')}",
         output:
             test=f"{DS}/test.npz",
         params:

@@ -29,13 +29,33 @@ rule tfpanel_simulate:
         "../workflow_scripts/tfpanel_simulate.py"
 
 
+rule tfpanel_fetch_janggu:
+    output:
+        wheel=f"{DOWNLOADS}/janggu/janggu-0.10.2-py2.py3-none-any.whl",
+    params:
+        url=TFCFG["janggu_url"],
+    log:
+        f"{LOGS}/tfpanel_fetch_janggu/all.log",
+    benchmark:
+        f"{BENCH}/tfpanel_fetch_janggu/all.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/tfpanel_fetch_janggu.py"
+
+
 rule tfpanel_janggu:
+    input:
+        wheel=f"{DOWNLOADS}/janggu/janggu-0.10.2-py2.py3-none-any.whl",
     output:
         table=f"{TFP}/data/janggu.tsv",
         data=tfpanel_data("janggu"),
     params:
         cfg=TFCFG,
-        wheels="resources/downloads/janggu",
     log:
         f"{LOGS}/tfpanel_janggu/all.log",
     benchmark:

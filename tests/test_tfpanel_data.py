@@ -1,6 +1,7 @@
 """TF-panel data: simulated experiments, real peaks centred on their motif, experiment
 tables, janggu's wheel."""
 
+import hashlib
 import zipfile
 from collections import Counter
 
@@ -8,6 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from deepresolve.download import DownloadError
+from deepresolve.paper.tfpanel import data as tfdata
 from deepresolve.paper.tfpanel.data import (
     best_match_starts,
     fetch_janggu_wheel,
@@ -109,16 +112,22 @@ def test_read_experiments_and_errors(tmp_path):
         read_experiments(path)
 
 
-def test_wheel_fasta_and_janggu_checksum(tmp_path):
+def test_wheel_fasta_and_janggu_checksum(tmp_path, monkeypatch):
     wheel = tmp_path / "janggu-0.10.2-py2.py3-none-any.whl"
     with zipfile.ZipFile(wheel, "w") as zf:
         zf.writestr("janggu/resources/sample.fa", ">a\nACGT\nAC\n>b\nGGGGTT\n")
     assert read_wheel_fasta(wheel, "janggu/resources/sample.fa") == ["ACGTAC", "GGGGTT"]
     with pytest.raises(KeyError, match="no member"):
         read_wheel_fasta(wheel, "missing.fa")
-    with pytest.raises(ValueError, match="sha256"):
-        fetch_janggu_wheel(tmp_path)  # a wheel that is not janggu's is rejected and removed
-    assert not wheel.exists()
+    # The fetch rule's download, on a local file: a wheel that is not janggu's is rejected
+    # and nothing is left at the destination; one with the pinned sha256 is copied there.
+    dest = tmp_path / "downloads" / "janggu" / wheel.name
+    with pytest.raises(DownloadError, match="sha256"):
+        fetch_janggu_wheel(dest, url=wheel.as_uri())
+    assert not dest.exists() and not list(dest.parent.iterdir())
+    monkeypatch.setattr(tfdata, "JANGGU_SHA256", hashlib.sha256(wheel.read_bytes()).hexdigest())
+    assert fetch_janggu_wheel(dest, url=wheel.as_uri()) == dest
+    assert dest.read_bytes() == wheel.read_bytes()
 
 
 def test_load_split_stacks_zeng_files(tmp_path):

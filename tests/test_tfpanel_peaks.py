@@ -32,19 +32,22 @@ from deepresolve.paper.tfpanel.panel import PanelData, encode, fit_panel, panel_
 from deepresolve.training import TrainConfig
 
 ROOT = Path(__file__).resolve().parents[1]
-WHEELS = ROOT / "resources" / "downloads" / "janggu"
+CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+# where the default run's tfpanel_fetch_janggu puts the wheel (`make janggu` runs it)
+WHEELS = ROOT / (CONFIG["downloads"] or f"{CONFIG['results']}/downloads") / "janggu"
 MAX_PEAKS = 1000  # per experiment (workflow default: 2,000 of the 3,897 / 3,900)
 
 
 @pytest.fixture(scope="module")
 def resolved():
     if not (WHEELS / JANGGU_WHEEL).exists():
-        pytest.skip(f"janggu's wheel is not in {WHEELS} (`make setup` fetches it)")
-    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+        pytest.skip(f"janggu's wheel is not in {WHEELS} (`make janggu` fetches it)")
+    config = CONFIG
     cfg, seed = config["tfpanel"], int(config["seed"])
     torch.set_num_threads(1)
     jaspar = load_jaspar(cfg["jaspar_release"])
-    wheel = fetch_janggu_wheel(WHEELS)  # sha256-checked, as tfpanel_janggu does
+    # sha256-checked, as tfpanel_fetch_janggu does
+    wheel = fetch_janggu_wheel(WHEELS / JANGGU_WHEEL, cfg["janggu_url"])
 
     # tfpanel_janggu
     rng = np.random.default_rng(step_seed(seed, "tfpanel_janggu"))

@@ -2,7 +2,14 @@ import numpy as np
 import pytest
 
 from deepresolve.motifs.jaspar import MotifSet, load_jaspar
-from deepresolve.motifs.tomtom import COLUMNS, best_matches, find_tomtom, match_pvalue, tomtom
+from deepresolve.motifs.tomtom import (
+    COLUMNS,
+    best_matches,
+    find_tomtom,
+    match_pvalue,
+    resolve_backend,
+    tomtom,
+)
 
 HAS_MEME = find_tomtom() is not None
 needs_meme = pytest.mark.skipif(not HAS_MEME, reason="MEME tomtom binary not built")
@@ -175,3 +182,22 @@ def test_meme_output_missing_pairs_is_an_error(jaspar, fragments, tmp_path, monk
     assert hits[["query", "target", "offset", "orientation"]].values.tolist() == [
         ["ctcf_fwd", "MA0139.1", 3, "+"]
     ]
+
+
+def test_resolve_backend_names_what_runs_and_the_fix(monkeypatch, caplog):
+    import deepresolve.motifs.tomtom as tt
+
+    monkeypatch.setattr(tt, "find_tomtom", lambda: None)  # no MEME anywhere
+    with caplog.at_level("INFO", logger="deepresolve.motifs.tomtom"):
+        assert resolve_backend("auto") == ("memelite", "ed")
+    assert "'auto' chose memelite" in caplog.text  # never silent
+    with pytest.raises(ValueError, match="make tomtom"):
+        resolve_backend("meme")
+    monkeypatch.setattr(tt, "find_tomtom", lambda: "/opt/meme/bin/tomtom")
+    caplog.clear()
+    with caplog.at_level("INFO", logger="deepresolve.motifs.tomtom"):
+        assert resolve_backend("auto") == ("meme", "pearson")
+    assert "/opt/meme/bin/tomtom" in caplog.text
+    assert resolve_backend("meme", "ed") == ("meme", "ed")
+    with pytest.raises(ValueError, match="dist='ed'"):
+        resolve_backend("memelite", "pearson")

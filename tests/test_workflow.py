@@ -61,20 +61,37 @@ FINAL_OUTPUTS = [
 ]
 
 
-def test_default_dry_run_plans_every_figure_and_table_offline():
+def test_default_dry_run_plans_every_figure_and_table():
     out = snakemake("-n", "--nolock", "--config", "results=/nonexistent/r", "logs=/nonexistent/l")
     text = out.stdout + out.stderr
     for path in FINAL_OUTPUTS:
         assert f"/nonexistent/r/{path}" in text, f"{path} not planned"
     jobs = planned_jobs()
-    assert not any("download" in rule or "fetch" in rule for rule in jobs), jobs
+    # the one download: janggu's wheel from PyPI (sha256-checked), into the results' folder
+    fetches = {rule for rule in jobs if "download" in rule or "fetch" in rule}
+    assert fetches == {"tfpanel_fetch_janggu"}, jobs
+    assert "/nonexistent/r/downloads/janggu/janggu-0.10.2-py2.py3-none-any.whl" in text
     assert not any(rule.startswith("authors") for rule in jobs), jobs  # not selected
+
+
+def test_paper_yaml_without_meme_stops_before_any_job_naming_the_fix(monkeypatch):
+    """paper.yaml asks for MEME's tomtom (Pearson distance); without it the run must not
+    fall back to memelite's Euclidean distance but stop at once, saying what to do."""
+    from tests.workflow import REPO
+
+    monkeypatch.setenv("DEEPRESOLVE_TOMTOM", str(REPO / "no" / "tomtom"))  # binary missing
+    out = snakemake("-n", "--nolock", "--configfile", "config/paper.yaml", check=False)
+    text = out.stdout + out.stderr
+    assert out.returncode != 0 and "Job stats" not in text
+    assert "MEME's tomtom is required by tfpanel.tomtom.backend" in text
+    assert "make tomtom" in text and "deepsea.channel_motifs.backend" in text
 
 
 def test_paper_dry_run_downloads_the_422_experiments_and_deepsea_and_runs_the_authors_models():
     jobs = planned_jobs("--configfile", "config/paper.yaml")
     assert jobs["tfpanel_download"] == 2 * 422  # train.data and test.data of each experiment
     assert jobs["deepsea_fetch_model"] == 1 and jobs["deepsea_fetch_data"] == 1
+    assert jobs["deepsea_download"] == 2  # the model tarball and the training bundle
     assert "tfpanel_simulate" not in jobs and "deepsea_simulate" not in jobs
     # The authors' own models beside the retrained panel, on the same (shared) downloads.
     for rule in ("authors_download", "authors_resolve", "authors_baselines", "authors_fig5",

@@ -14,6 +14,10 @@ res = deepresolve.Resolution.load(sm.input.resolution)
 by_method = method_scores(res.ofiv, sm.input.scores)
 with np.load(sm.input.pvalues) as f:
     evalues = f["own_filters"]
+    method = {"tomtom_backend": str(f["own_tomtom_backend"]),
+              "tomtom_distance": str(f["own_tomtom_distance"])}  # fmt: skip
 best = best_filter_ranks(evalues, by_method, list(res.class_names), sm.params.max_p)
 write_tsv(sm.output.best, best)
-write_tsv(sm.output.rank_tests, rank_tests(best, "DeepResolve", list(by_method)[1:]))
+write_tsv(
+    sm.output.rank_tests, rank_tests(best, "DeepResolve", list(by_method)[1:]).assign(**method)
+)

@@ -8,6 +8,7 @@ import deepresolve.paper.workflow
 from deepresolve.io import read_tsv, save_npz, write_tsv
 from deepresolve.motifs.jaspar import load_jaspar
 from deepresolve.motifs.pwm import filter_pwms
+from deepresolve.motifs.tomtom import resolve_backend
 from deepresolve.paper.tfpanel.data import known_motif_pvalues
 from deepresolve.paper.tfpanel.models import filter_weights, load_panel
 from deepresolve.paper.tfpanel.own_motif import own_motif_evalues
@@ -25,8 +26,9 @@ with np.load(sm.input.motifs) as f:
     motifs = {"filters": pwms, "deepmotif": f["pwms"]}
 jaspar = load_jaspar(sm.params.release)
 own = own_motif_evalues(motifs, experiments, jaspar, backend="meme", threads=sm.threads)
+backend, distance = resolve_backend(cfg["backend"])  # whole-collection protocol
 collection, best = known_motif_pvalues(
-    motifs, experiments, jaspar, backend=cfg["backend"], min_ic=cfg["trim_min_ic"],
+    motifs, experiments, jaspar, backend=backend, min_ic=cfg["trim_min_ic"],
     min_width=cfg["min_width"], threads=sm.threads,
 )  # fmt: skip
 save_npz(
@@ -34,5 +36,9 @@ save_npz(
     **{f"own_{k}": v for k, v in own.items()},
     **{f"collection_{k}": v for k, v in collection.items()},
     names=np.asarray(names),
+    own_tomtom_backend=np.array("meme"),  # the authors' protocol: MEME, Pearson, always
+    own_tomtom_distance=np.array("pearson"),
+    collection_tomtom_backend=np.array(backend),
+    collection_tomtom_distance=np.array(distance),
 )
 write_tsv(sm.output.hits, best)

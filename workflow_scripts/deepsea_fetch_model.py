@@ -1,10 +1,11 @@
-"""Download the published DeepSEA (Torch7 tarball or Kipoi's PyTorch conversion)."""
+"""The published DeepSEA (Torch7 tarball or Kipoi's PyTorch conversion) as this project's
+model file, from the downloads of deepsea_download."""
 
+import tempfile
 from pathlib import Path
 
 import deepresolve.paper.workflow
-from deepresolve.download import fetch
-from deepresolve.paper.deepsea.bundle import extract_member, validate_tarball
+from deepresolve.paper.deepsea.bundle import extract_member
 from deepresolve.paper.deepsea.models import (
     PAPER_ARCH,
     load_kipoi,
@@ -15,15 +16,12 @@ from deepresolve.paper.deepsea.models import (
 
 sm = snakemake  # noqa: F821
 deepresolve.paper.workflow.setup(sm)
-cfg, folder = sm.params.download, Path(sm.params.download["folder"])
-tarball = fetch(
-    cfg["model_url"], folder / Path(cfg["model_url"]).name, known_hash=cfg["model_hash"],
-    validate=validate_tarball("deepsea.cpu", "predictor.names"),
-)  # fmt: skip
-names = read_class_names(extract_member(tarball, "predictor.names", folder / "predictor.names"))
-if sm.params.source == "torch7":
-    model = load_torch7(extract_member(tarball, "deepsea.cpu", folder / "deepsea.cpu"))
-else:
-    pth = fetch(cfg["kipoi_url"], folder / "deepsea_predict.pth", known_hash=cfg["kipoi_hash"])
-    model = load_kipoi(pth)
-save_model(sm.output.model, model, PAPER_ARCH, names)
+tarball = sm.input.tarball  # downloaded and checked by deepsea_download
+with tempfile.TemporaryDirectory(prefix="deepsea-model-") as tmp:
+    names = read_class_names(extract_member(tarball, "predictor.names", Path(tmp) / "names"))
+    if sm.params.source == "torch7":
+        model = load_torch7(extract_member(tarball, "deepsea.cpu", Path(tmp) / "deepsea.cpu"))
+    else:
+        model = load_kipoi(sm.input.kipoi)
+trained_by = {"trained_by": f"DeepSEA's authors (published weights, {sm.params.source})"}
+save_model(sm.output.model, model, PAPER_ARCH, names, trained_by)

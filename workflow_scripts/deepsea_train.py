@@ -5,6 +5,7 @@ import numpy as np
 import deepresolve.paper.workflow
 from deepresolve.paper import seeds
 from deepresolve.paper.deepsea.models import deepsea, save_model
+from deepresolve.runtime import provenance
 from deepresolve.training import TrainConfig, fit
 
 sm = snakemake  # noqa: F821
@@ -20,4 +21,4 @@ history = fit(
     progress=True,
 )  # fmt: skip
 print(f"validation loss per epoch: {history.val_loss}; best epoch {history.best_epoch + 1}")
-save_model(sm.output.model, model.cpu(), arch, names)
+save_model(sm.output.model, model.cpu(), arch, names, provenance(device))

@@ -7,6 +7,7 @@ from deepresolve.io import save_npz, write_tsv
 from deepresolve.paper import seeds
 from deepresolve.paper.synthetic.data import SyntheticData
 from deepresolve.paper.synthetic.models import save_model, train_synthetic_cnn
+from deepresolve.runtime import provenance
 from deepresolve.training import TrainConfig
 
 sm = snakemake  # noqa: F821
@@ -19,7 +20,7 @@ trained = train_synthetic_cnn(
     data.x, data.y, sm.params.model, train, test_fraction=sm.params.test_fraction,
     val_fraction=sm.params.val_fraction, seed=seed, device=device,
 )  # fmt: skip
-save_model(sm.output.model, trained.model, trained.spec)
+save_model(sm.output.model, trained.model, trained.spec, provenance(device))
 save_npz(sm.output.split, test_idx=trained.test_idx)
 n_test = len(trained.test_idx)
 table = pd.DataFrame(

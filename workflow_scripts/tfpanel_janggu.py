@@ -13,7 +13,6 @@ from deepresolve.paper import seeds
 from deepresolve.paper.tfpanel.data import (
     EXPERIMENT_COLUMNS,
     JANGGU_EXPERIMENTS,
-    fetch_janggu_wheel,
     peaks_experiment,
     read_wheel_fasta,
     split_pairs,
@@ -25,7 +24,7 @@ deepresolve.paper.workflow.setup(sm)
 cfg = sm.params.cfg
 rng = np.random.default_rng(seeds.seed(sm.config["seed"], sm.rule))
 motifs = load_jaspar(cfg["jaspar_release"])
-wheel = fetch_janggu_wheel(sm.params.wheels)
+wheel = sm.input.wheel  # sha256-checked by tfpanel_fetch_janggu
 folder = Path(sm.output.table).parent
 rows = []
 for name, (member, tf, motif_id) in JANGGU_EXPERIMENTS.items():

@@ -20,12 +20,16 @@ deepresolve.paper.workflow.setup(sm)
 res = deepresolve.Resolution.load(sm.input.resolution)
 with np.load(sm.input.pvalues) as f:
     p_filters, p_deepmotif, names = f["filters"], f["deepmotif"], list(f["names"])
+    method = {
+        "tomtom_backend": str(f["tomtom_backend"]),
+        "tomtom_distance": str(f["tomtom_distance"]),
+    }
 by_method = method_scores(res.ofiv, sm.input.scores)
 ranked = {m: ranked_pvalues(p_filters, s) for m, s in by_method.items()}
 ranked["enhanced_DeepMotif"] = ranked_pvalues(p_deepmotif)
 table = topk_table(ranked, sm.params.ks, sm.params.thresholds)
-write_tsv(sm.output.table1, table)
+write_tsv(sm.output.table1, table.assign(**method))
 best = best_filter_ranks(p_filters, by_method, names, sm.params.max_p)
 write_tsv(sm.output.best, best)
 tests = rank_tests(best, "DeepResolve", list(LAYER_BASELINES))
-write_tsv(sm.output.rank_tests, tests)
+write_tsv(sm.output.rank_tests, tests.assign(**method))

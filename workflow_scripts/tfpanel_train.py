@@ -11,6 +11,7 @@ from deepresolve.paper import seeds
 from deepresolve.paper.tfpanel.data import load_split
 from deepresolve.paper.tfpanel.models import save_panel, tf_panel
 from deepresolve.paper.tfpanel.panel import fit_panel, panel_auc, panel_logits
+from deepresolve.runtime import provenance
 from deepresolve.training import TrainConfig
 
 sm = snakemake  # noqa: F821
@@ -27,7 +28,7 @@ fit_part, val = train.split(cfg.pop("val_fraction"), seed)
 panel = tf_panel(len(names), dropout=cfg.pop("dropout"), seed=seed)
 history = fit_panel(panel, fit_part, val, TrainConfig(**cfg, seed=seed), device=device)
 auc = panel_auc(panel_logits(panel, test, device=device), test)
-save_panel(sm.output.model, panel.cpu(), names)
+save_panel(sm.output.model, panel.cpu(), names, provenance(device))
 write_tsv(sm.output.experiments, table)
 write_tsv(
     sm.output.auc,

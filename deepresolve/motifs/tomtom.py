@@ -17,12 +17,14 @@ Backends:
   Under Euclidean distance an uninformative query (e.g. all columns 0.25) matches
   low-information targets "significantly" (p ~ 1e-5 against JASPAR2014): trim low-information
   flanks (:func:`deepresolve.motifs.pwm.trim`) before comparing.
-- ``"auto"``: ``"meme"`` when :func:`find_tomtom` finds the binary, else ``"memelite"``.
+- ``"auto"``: ``"meme"`` when :func:`find_tomtom` finds the binary, else ``"memelite"``
+  (logged; :func:`resolve_backend` says which, for the tables that record it).
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import os
 import shutil
 import subprocess
@@ -35,7 +37,17 @@ import pandas as pd
 
 from deepresolve.motifs.jaspar import MotifSet, write_meme
 
-__all__ = ["COLUMNS", "find_tomtom", "tomtom", "match_pvalue", "best_matches"]
+__all__ = [
+    "COLUMNS",
+    "MEME_FIX",
+    "find_tomtom",
+    "resolve_backend",
+    "tomtom",
+    "match_pvalue",
+    "best_matches",
+]
+
+log = logging.getLogger(__name__)
 
 COLUMNS = [
     "query",
@@ -80,6 +92,36 @@ def find_tomtom() -> str | None:
     return None
 
 
+MEME_FIX = (
+    "put MEME's tomtom on PATH (`make tomtom` builds MEME 5.4.1's into .tools/bin; or "
+    "`bash envs/build_tomtom.sh`, or set $DEEPRESOLVE_TOMTOM), or run with conda "
+    "(--sdm conda, envs/meme.yaml)"
+)
+_DISTANCES = {"meme": "pearson", "memelite": "ed"}
+
+
+def resolve_backend(backend: str = "auto", dist: str | None = None) -> tuple[str, str]:
+    """The TOMTOM implementation and distance :func:`tomtom` runs for ``backend`` and
+    ``dist``: ``("meme", "pearson")`` or ``("memelite", "ed")`` by default. ``"auto"``
+    picks ``"meme"`` when :func:`find_tomtom` finds the binary, else ``"memelite"``, and
+    logs its choice; ``"meme"`` without the binary raises ``ValueError`` naming the fix."""
+    if backend not in ("auto", "meme", "memelite"):
+        raise ValueError(f"backend must be 'auto', 'meme' or 'memelite', got {backend!r}")
+    if backend == "auto":
+        binary = find_tomtom()
+        backend = "meme" if binary is not None else "memelite"
+        log.info(
+            "TOMTOM backend 'auto' chose %s (%s)", backend,
+            f"MEME's tomtom at {binary}" if binary else "no MEME tomtom found: memelite, "
+            "Euclidean distance",
+        )  # fmt: skip
+    elif backend == "meme" and find_tomtom() is None:
+        raise ValueError(f"backend='meme' but no MEME tomtom binary was found: {MEME_FIX}")
+    if backend == "memelite" and dist not in (None, "ed"):
+        raise ValueError(f"memelite's tomtom has only dist='ed', got dist={dist!r}")
+    return backend, dist or _DISTANCES[backend]
+
+
 def tomtom(
     queries: MotifSet,
     targets: MotifSet,
@@ -119,35 +161,17 @@ def tomtom(
         raise ValueError(f"thresh is a q-value threshold in (0, 1], got {thresh}")
     if motif_pseudo < 0:
         raise ValueError(f"motif_pseudo must be >= 0, got {motif_pseudo}")
-    if backend == "auto":
-        backend = "meme" if find_tomtom() is not None else "memelite"
+    backend, dist = resolve_backend(backend, dist)
     if backend == "meme":
-        binary = find_tomtom()
-        if binary is None:
-            raise ValueError(
-                "backend='meme' but no tomtom binary: set $DEEPRESOLVE_TOMTOM, put tomtom on "
-                "PATH or run `bash envs/build_tomtom.sh`"
-            )
         too_wide = [i for i, p in zip(queries.ids, queries.pwms, strict=True) if p.shape[1] > 100]
         if too_wide:
             # MEME skips queries wider than 100 columns with only a warning
             raise ValueError(f"MEME tomtom takes queries of width <= 100; too wide: {too_wide[:5]}")
         hits = _tomtom_meme(
-            binary,
-            queries,
-            targets,
-            thresh,
-            dist or "pearson",
-            incomplete_scores,
-            motif_pseudo,
-            threads,
+            find_tomtom(), queries, targets, thresh, dist, incomplete_scores, motif_pseudo, threads
         )
-    elif backend == "memelite":
-        if dist not in (None, "ed"):
-            raise ValueError(f"memelite's tomtom has only dist='ed', got dist={dist!r}")
-        hits = _tomtom_memelite(queries, targets, thresh, threads)
     else:
-        raise ValueError(f"backend must be 'auto', 'meme' or 'memelite', got {backend!r}")
+        hits = _tomtom_memelite(queries, targets, thresh, threads)
     return _finish(hits, queries, targets)
 
 

@@ -66,11 +66,13 @@ STEPS: dict[str, Step] = {
     "tfpanel_fig5": Step(292),
     "tfpanel_figS5": Step(294),
     "tfpanel_findings": Step(296),
+    "tfpanel_fetch_janggu": Step(298),
     # --- deepsea: 300-399 ------------------------------------------------------------
     "deepsea_simulate": Step(300),
     "deepsea_train": Step(310),
     "deepsea_fetch_model": Step(320),
     "deepsea_fetch_data": Step(330),
+    "deepsea_download": Step(335),
     "deepsea_evaluate": Step(340),
     "deepsea_resolve": Step(350),
     "deepsea_channel_ascent": Step(360),

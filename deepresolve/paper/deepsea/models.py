@@ -123,13 +123,18 @@ def receptive_field(module: nn.Module) -> tuple[int, int]:
 
 
 def save_model(
-    path: str | os.PathLike, model: nn.Module, arch: dict[str, Any], class_names: Sequence[str]
+    path: str | os.PathLike,
+    model: nn.Module,
+    arch: dict[str, Any],
+    class_names: Sequence[str],
+    provenance: dict[str, str] | None = None,
 ) -> None:
-    """Save weights, the :func:`deepsea` keyword arguments ``arch`` and the class names."""
+    """Save weights, the :func:`deepsea` keyword arguments ``arch``, the class names and
+    where it was trained (``provenance``, :func:`deepresolve.runtime.provenance`)."""
     if len(class_names) != arch["n_classes"]:
         raise ValueError(f"{len(class_names)} class names for {arch['n_classes']} classes")
     blob = {"arch": dict(arch), "state_dict": model.state_dict(), "class_names": list(class_names)}
-    save_torch(path, blob)
+    save_torch(path, {**blob, "provenance": dict(provenance or {})})
 
 
 def load_model(path: str | os.PathLike) -> tuple[nn.Sequential, list[str]]:

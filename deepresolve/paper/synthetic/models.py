@@ -76,9 +76,16 @@ def resolve_layer(model: nn.Sequential) -> str:
     return "pool" if "pool" in dict(model.named_children()) else "conv_relu"
 
 
-def save_model(path: str | os.PathLike, model: nn.Module, spec: dict[str, Any]) -> None:
-    """Save weights plus the :func:`synthetic_cnn` keyword arguments ``spec`` (atomically)."""
-    save_torch(path, {"spec": dict(spec), "state_dict": model.state_dict()})
+def save_model(
+    path: str | os.PathLike,
+    model: nn.Module,
+    spec: dict[str, Any],
+    provenance: dict[str, str] | None = None,
+) -> None:
+    """Save weights plus the :func:`synthetic_cnn` keyword arguments ``spec`` and where it
+    was trained (``provenance``, :func:`deepresolve.runtime.provenance`), atomically."""
+    blob = {"spec": dict(spec), "state_dict": model.state_dict()}
+    save_torch(path, {**blob, "provenance": dict(provenance or {})})
 
 
 def load_model(path: str | os.PathLike) -> nn.Sequential:

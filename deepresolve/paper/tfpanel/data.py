@@ -18,12 +18,8 @@ JASPAR ids of that TF's motif(s), against which its filters are matched.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import subprocess
-import sys
-import tempfile
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,6 +29,7 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 
+from deepresolve.download import fetch
 from deepresolve.motifs.jaspar import MotifSet
 from deepresolve.motifs.pwm import information_content
 from deepresolve.sequences import decode, dinucleotide_shuffle, one_hot
@@ -256,22 +253,12 @@ def peaks_experiment(
     return _with_shuffles(pos, rng, name)
 
 
-def fetch_janggu_wheel(folder: str | os.PathLike) -> Path:
-    """janggu 0.10.2's wheel in ``folder`` (``pip download`` from PyPI when absent),
-    sha256-checked; raises ``ValueError`` on a mismatch."""
-    folder = Path(folder)
-    wheel = folder / JANGGU_WHEEL
-    if not wheel.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=folder) as tmp:
-            cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:"]
-            subprocess.run([*cmd, "-d", tmp, "janggu==0.10.2"], check=True)
-            os.replace(Path(tmp) / JANGGU_WHEEL, wheel)
-    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
-    if digest != JANGGU_SHA256:
-        wheel.unlink()
-        raise ValueError(f"{wheel}: sha256 {digest} is not janggu 0.10.2's {JANGGU_SHA256}")
-    return wheel
+def fetch_janggu_wheel(path: str | os.PathLike, url: str) -> Path:
+    """janggu 0.10.2's wheel at ``path``: downloaded from ``url`` (PyPI's file, the config's
+    ``tfpanel.janggu_url``; ``file://`` for a local copy) when absent, sha256-checked
+    (:data:`JANGGU_SHA256`); a file that fails the check is removed and fetched again, and
+    :class:`~deepresolve.download.DownloadError` is raised when none can be verified."""
+    return fetch(url, path, known_hash=f"sha256:{JANGGU_SHA256}")
 
 
 def read_wheel_fasta(wheel: str | os.PathLike, member: str) -> list[str]:

@@ -183,15 +183,19 @@ class RowScores(nn.Module):
         return (z * p.out.weight.view(n, hidden)[models]).sum(1) + p.out.bias[models]
 
 
-def save_panel(path, panel: nn.Sequential, names: list[str]) -> None:
-    """Write a panel's weights, sizes and model (experiment) names, atomically."""
+def save_panel(
+    path, panel: nn.Sequential, names: list[str], provenance: dict[str, str] | None = None
+) -> None:
+    """Write a panel's weights, sizes, model (experiment) names and where it was trained
+    (``provenance``, :func:`deepresolve.runtime.provenance`), atomically."""
     from deepresolve.io import save_torch
 
     e, k, width, hidden = panel_size(panel)
     if len(names) != e:
         raise ValueError(f"{len(names)} names for a panel of {e} models")
     spec = dict(n_models=e, n_filters=k, width=width, hidden=hidden, dropout=panel.drop.p)
-    save_torch(path, {"spec": spec, "names": list(names), "state": panel.state_dict()})
+    blob = {"spec": spec, "names": list(names), "state": panel.state_dict()}
+    save_torch(path, {**blob, "provenance": dict(provenance or {})})
 
 
 def load_panel(path) -> tuple[nn.Sequential, list[str]]:
