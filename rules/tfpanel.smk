@@ -310,7 +310,9 @@ rule tfpanel_figS5:
 rule tfpanel_findings:
     input:
         auc=f"{TABLES}/tfpanel_auc.tsv",
+        experiments=f"{TFP}/experiments.tsv",
         table1=f"{TABLES}/table1.tsv",
+        rank_tests=f"{TABLES}/table1_rank_tests.tsv",
         resolution=f"{TFP}/resolution.npz",
         scores=f"{TFP}/filter_scores.npz",
         pvalues=f"{TFP}/motif_pvalues.npz",

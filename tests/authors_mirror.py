@@ -33,3 +33,11 @@ needs_mirror = pytest.mark.skipif(
     reason="no local mirror of the authors' models (../shared/data/authors-422tf); "
     "set DEEPRESOLVE_AUTHORS_MIRROR to its folder",
 )
+
+
+def shared_folder(name: str) -> Path | None:
+    """``shared/<name>`` beside the repository or beside its parent folder, if there."""
+    for base in _CANDIDATES:
+        if (base / name).is_dir():
+            return base / name
+    return None

@@ -69,6 +69,6 @@ def test_figures_are_images(e2e, name):
 
 def test_findings_table(e2e):
     findings = tsv(e2e / "tables" / "tfpanel_findings.tsv")
-    assert list(findings.columns) == ["finding", "measured", "paper", "holds"]
+    assert list(findings.columns) == ["finding", "measured", "paper", "where", "holds", "verdict"]
     assert len(findings) == 11 and findings["finding"].is_unique
     assert findings["holds"].isin([True, False]).all()

@@ -91,7 +91,7 @@ def test_panel_findings_hold_and_fail_as_measured():
     e, k = 20, 16
     scores = rng.random((e, k))
     groups = rank_groups(scores)
-    p = np.where(groups == 3, 1e-6, rng.random((e, k)))  # top-ranked filters match
+    p = np.where(groups == 3, 1e-6, rng.uniform(0.6, 1, (e, k)))  # only top-ranked filters match
     act_pos = np.where(groups == 3, 0.9, 0.3)
     act_neg = np.full((e, k), 0.2)
     table1 = topk_table(
@@ -111,13 +111,52 @@ def test_panel_findings_hold_and_fail_as_measured():
             "mean_ic_negative_weights": [20.0],
         }
     )
-    out = panel_findings(np.full(e, 0.93), table1, np.ones(e), groups, act_pos, act_neg, p, art)
-    assert list(out.columns) == FINDING_COLUMNS and len(out) == 11
-    assert out["holds"].iloc[:10].all()  # everything but the artifact share
-    assert not out["holds"].iloc[10] and out["measured"].iloc[10] == "10/80"
-    assert out["finding"].is_unique
-    worse = panel_findings(np.full(e, 0.7), table1, np.full(e, 2), groups, act_pos, act_neg, p, art)
+    zeng = ["zeng"] * e
+    out = panel_findings(
+        np.full(e, 0.93), table1, np.ones(e), groups, act_pos, act_neg, p, art, sources=zeng
+    )
+    assert list(out.columns) == FINDING_COLUMNS and len(out) == 12
+    assert out["holds"].iloc[:11].all()  # everything but the artifact share
+    assert not out["holds"].iloc[11] and out["measured"].iloc[11] == "10/80"
+    assert out["finding"].is_unique and (out["where"] != "").all()
+    assert out["verdict"].iloc[11] == "does not hold"
+    worse = panel_findings(
+        np.full(e, 0.7), table1, np.full(e, 2), groups, act_pos, act_neg, p, art, sources=zeng
+    )
     assert not worse["holds"].iloc[0] and not worse["holds"].iloc[1]
+    # a simulated panel cannot test the paper's AUC on its real experiments
+    sim = panel_findings(np.full(e, 0.93), table1, np.ones(e), groups, act_pos, act_neg, p, art,
+                         sources=["simulated"] * (e - 1) + ["zeng"])  # fmt: skip
+    assert sim["verdict"].iloc[0] == "not comparable" and not sim["holds"].iloc[0]
+    # "outperforms" is strict at every k: a tie at top-5 is not outperforming
+    tied = table1.copy()
+    tied.loc[tied["method"] == "saliency", "top5_p<0.5"] = int(
+        tied.loc[tied["method"] == "DeepResolve", "top5_p<0.5"].iloc[0]
+    )
+    row = panel_findings(np.full(e, 0.93), tied, np.ones(e), groups, act_pos, act_neg, p, art,
+                         sources=zeng).set_index("finding")  # fmt: skip
+    strict = row.loc[[f for f in row.index if "outperforms saliency" in f]]
+    assert len(strict) == 1 and strict["verdict"].iloc[0] == "does not hold"
+    assert "top-1" in strict.index[0] and "top-5" in strict.index[0]
+
+
+def test_rank_test_findings_follow_the_papers_claims():
+    from deepresolve.paper.tfpanel.findings import _rank_test_rows
+
+    tests = pd.DataFrame(
+        {
+            "method": ["DeepLIFT", "saliency", "gradient_x_input"],
+            "n": [50, 50, 50],
+            "mean_rank_DeepResolve": [2.0, 2.0, 2.0],
+            "mean_rank_method": [2.1, 6.0, 2.5],
+            "mannwhitney_p": [0.4, 1e-8, 1e-8],
+            "wilcoxon_p": [0.3, 1e-9, 0.01],  # gradient x input: significant, not p < 1e-6
+        }
+    )
+    rows = _rank_test_rows(tests, alpha=0.05)
+    holds = {r[0].split(" than ")[-1].split(" (")[0] if "than" in r[0] else "DeepLIFT": r[3]
+             for r in rows}  # fmt: skip
+    assert holds == {"DeepLIFT": True, "saliency": True, "gradient_x_input": False}
 
 
 def test_method_scores_puts_deepresolve_first_then_the_layer_baselines(tmp_path):

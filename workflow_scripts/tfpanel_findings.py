@@ -10,8 +10,10 @@ sm = snakemake  # noqa: F821
 deepresolve.paper.workflow.setup(sm)
 res = deepresolve.Resolution.load(sm.input.resolution)
 act_pos, act_neg, pvalues = load_filter_activity(sm.input.scores, sm.input.pvalues)
+experiments = read_tsv(sm.input.experiments, dtype=str)
 findings = panel_findings(
     read_tsv(sm.input.auc)["auc"].to_numpy(), read_tsv(sm.input.table1), res.n_components,
     rank_groups(res.ofiv), act_pos, act_neg, pvalues, read_tsv(sm.input.artifacts),
+    sources=list(experiments["source"]), rank_tests=read_tsv(sm.input.rank_tests),
 )  # fmt: skip
 write_tsv(sm.output.table, findings)
