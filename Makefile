@@ -7,7 +7,7 @@ CORES ?= 2
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup janggu tomtom run report readme test test-slurm slurm-packages lint clean
+.PHONY: setup janggu tomtom run report readme readme-check test test-slurm slurm-packages lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ run: setup tomtom
 	$(BIN)/snakemake --cores $(CORES)
 	$(BIN)/snakemake --cores $(CORES) --report results/report.html
 
+# The README's results section from the default run's tables (results/), and its check.
+readme: setup
+	$(BIN)/python -m deepresolve.paper.summary results --update README.md
+
+readme-check: setup
+	$(BIN)/python -m deepresolve.paper.summary results --check README.md
+
 test: setup tomtom janggu
 	$(BIN)/python -m pytest -q
 
@@ -46,7 +53,7 @@ slurm-packages:
 # node declares two CPUs per core: every SLURM job starts its own Snakemake (seconds of
 # start-up), so twice as many small jobs overlap their start-up and waits (1.5x faster).
 SLURM_TESTS := tests/test_slurm.py tests/test_e2e_synthetic.py tests/test_e2e_tfpanel.py \
-	tests/test_e2e_deepsea.py
+	tests/test_e2e_deepsea.py tests/test_e2e_report.py
 test-slurm: setup slurm-packages
 	SLURM_NODE_CPUS=$$((2 * $$(nproc))) bash .ci/slurm_cluster.sh \
 		$(BIN)/python -m pytest -q --slurm $(SLURM_TESTS)

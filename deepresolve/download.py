@@ -59,6 +59,10 @@ def fetch(
             )
             path.unlink()
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f".{path.name}.*"):
+        # the temporary folder of a download that was killed (a job never cleans up then)
+        log.warning("removing %s, left by an interrupted download", stale)
+        shutil.rmtree(stale, ignore_errors=True)
     errors = []
     for attempt in range(1, retries + 1):
         with tempfile.TemporaryDirectory(prefix=f".{path.name}.", dir=path.parent) as tmp:
@@ -115,5 +119,6 @@ def _copy_file(url: str, output_file: str, pooch_obj: object, check_only: bool =
         return source.exists()
     if not source.exists():
         raise FileNotFoundError(f"{source} does not exist")
-    shutil.copyfile(source, output_file)
+    with open(source, "rb") as src, open(output_file, "wb") as dst:  # streams (pipes too)
+        shutil.copyfileobj(src, dst, length=1 << 20)
     return True

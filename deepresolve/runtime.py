@@ -33,7 +33,7 @@ def provenance(device: str | torch.device, precision: str = "float32") -> dict[s
         "device": str(device),
         "device_name": name,
         "precision": str(precision),
-        "torch": torch.__version__,
+        "torch": str(torch.__version__),
     }
 
 

@@ -70,9 +70,11 @@ check_meme_tomtom()
 
 
 def add_final(analysis, outputs):
-    """Add an analysis' final outputs to FINAL when config['analyses'] selects it."""
+    """Add an analysis' final outputs (report items) to FINAL when config['analyses']
+    selects it, and their captions to the report's."""
     if analysis in config["analyses"]:
         FINAL.extend(outputs)
+        REPORT_ITEMS.extend(os.path.splitext(os.path.basename(str(o)))[0] for o in outputs)
 
 
 wildcard_constraints:
@@ -89,12 +91,22 @@ def as_json(obj):
     return json.dumps(obj, sort_keys=True)
 
 
+# Every figure and table of the report has a caption template resources/report/<name>.rst;
+# rule report_captions renders it with this run's tables to results/report/captions/.
+REPORT_ITEMS = []  # names of the selected analyses' report items (add_final records them)
+
+
+def caption_path(name):
+    """The rendered caption of report item ``name`` (an output of report_captions)."""
+    return os.path.abspath(f"{RESULTS}/report/captions/{name}.rst")
+
+
 def figure(name, category, subcategory=None):
     """A final figure `results/figures/<name>.png`, wrapped in `report()` with the caption
-    `resources/report/<name>.rst`."""
+    rendered from `resources/report/<name>.rst`."""
     return report(
         f"{FIGURES}/{name}.png",
-        caption=f"../resources/report/{name}.rst",
+        caption=caption_path(name),
         category=category,
         subcategory=subcategory,
     )
@@ -104,10 +116,73 @@ def table(name, category, subcategory=None):
     """A final table `results/tables/<name>.tsv`, in the report with its caption."""
     return report(
         f"{TABLES}/{name}.tsv",
-        caption=f"../resources/report/{name}.rst",
+        caption=caption_path(name),
         category=category,
         subcategory=subcategory,
     )
+
+
+def findings_page(path):
+    """The report's findings page, in the report with its caption."""
+    return report(
+        path,
+        caption=caption_path("findings"),
+        category="Findings",
+        subcategory="The paper's findings on this run",
+    )
+
+
+def final_tables(wildcards):
+    """The selected analyses' final tables (what captions may quote)."""
+    return [str(f) for f in FINAL if str(f).startswith(f"{TABLES}/") and str(f).endswith(".tsv")]
+
+
+def final_findings(wildcards):
+    """The selected analyses' findings tables (tables/<analysis>_findings.tsv)."""
+    return [f for f in final_tables(wildcards) if f.endswith("_findings.tsv")]
+
+
+def provenance_inputs(wildcards):
+    """Resolutions, models and TOMTOM tables of the selected analyses, for run_provenance."""
+    chosen = config["analyses"]
+    res, models, tomtom = [], [], []
+    if "synthetic" in chosen:
+        res += [f"{RESULTS}/synthetic/{d}/resolution.npz" for d in ("dataset1", "dataset2")]
+        models += [f"{RESULTS}/synthetic/{d}/model.pt" for d in ("dataset1", "dataset2")]
+    if "tfpanel" in chosen:
+        res.append(f"{RESULTS}/tfpanel/resolution.npz")
+        models.append(f"{RESULTS}/tfpanel/panel.pt")
+        tomtom += [f"{TABLES}/{t}.tsv" for t in ("tfpanel_motif_map", "table1", "table1_rank_tests")]
+    if "deepsea" in chosen:
+        res.append(f"{RESULTS}/deepsea/resolution.npz")
+        models.append(f"{RESULTS}/deepsea/model.pt")
+        tomtom.append(f"{TABLES}/fig6_channel_motifs.tsv")
+    if "authors" in chosen:
+        res.append(f"{RESULTS}/authors/resolution.npz")
+        models.append(f"{RESULTS}/authors/panel.pt")
+        tomtom.append(f"{TABLES}/table1_authors.tsv")
+        if config["authors"]["sequences"] == "zeng":
+            tomtom.append(f"{TABLES}/table1_authors_rank_tests.tsv")
+    return {"resolutions": res, "models": models, "tomtom_tables": tomtom}
+
+
+def git_commit():
+    """The workflow's git commit (+ a note when files differ from it), for run.json."""
+    import subprocess
+
+    git = ["git", "-C", str(workflow.basedir)]
+    try:
+        head = subprocess.run(git + ["rev-parse", "--short=12", "HEAD"], capture_output=True,
+                              text=True, check=True).stdout.strip()  # fmt: skip
+        dirty = subprocess.run(git + ["status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return head + (" with uncommitted changes" if dirty else "")
+
+
+GIT_COMMIT = git_commit()
+CONFIGFILES = [os.path.relpath(str(f)) for f in workflow.configfiles]
 
 
 # --- helpers of individual analyses below; append, one block per analysis ------------

@@ -297,6 +297,7 @@ if DSCFG["source"] == "simulated":
         input:
             recovery=f"{TABLES}/deepsea_similarity_recovery.tsv",
             class_motifs=f"{TABLES}/deepsea_class_motifs.tsv",
+            channel_motifs=f"{TABLES}/fig6_channel_motifs.tsv",
             association=f"{DS}/dnase_association.tsv",
             resolution=f"{DS}/resolution.npz",
         output:

@@ -70,5 +70,59 @@ def test_figures_are_images(e2e, name):
 def test_findings_table(e2e):
     findings = tsv(e2e / "tables" / "tfpanel_findings.tsv")
     assert list(findings.columns) == ["finding", "measured", "paper", "where", "holds", "verdict"]
-    assert len(findings) == 11 and findings["finding"].is_unique
+    assert len(findings) == 15 and findings["finding"].is_unique
     assert findings["holds"].isin([True, False]).all()
+
+
+def test_findings_rows_match_table1_rank_tests_and_auc(e2e):
+    """Each findings row against the tables it summarises: the AUC table, Table 1, its rank
+    tests, the resolution and the artifact table; verdicts follow the paper's claims
+    ("outperforms" strictly at each named k) and simulated data is not comparable."""
+    from deepresolve.paper.tfpanel import reference as ref
+
+    f = pd.read_csv(e2e / "tables/tfpanel_findings.tsv", sep="\t", dtype=str,
+                    keep_default_na=False).set_index("finding")  # fmt: skip
+    assert (f["holds"] == (f["verdict"] == "holds").astype(str)).all()
+    auc = tsv(e2e / "tables/tfpanel_auc.tsv")["auc"].to_numpy()
+    e = len(auc)
+    row = f.loc[[i for i in f.index if i.startswith("mean test AUC")][0]]
+    assert row["measured"].startswith(f"{np.nanmean(auc):.3f} +- {np.nanstd(auc):.3f}")
+    assert row["verdict"] == "not comparable"  # config/test.yaml's panel is simulated
+    assert row["paper"] == ref.AUC.shown and row["where"] == ref.AUC.where
+    res = deepresolve.Resolution.load(e2e / "tfpanel" / "resolution.npz")
+    row = f.loc[[i for i in f.index if i.startswith("GMM picks 1 component")][0]]
+    assert row["measured"] == f"{int((res.n_components == 1).sum())}/{e}"
+    assert row["verdict"] == "not comparable"
+    t1 = tsv(e2e / "tables/table1.tsv").set_index("method")
+    dr = t1.loc["DeepResolve"]
+    for p in ("0.5", "0.05"):
+        row = f.loc[f"DeepResolve: known motif in top-5 filters at p < {p} in >= 95% of models"]
+        assert row["measured"] == f"{dr[f'top5_p<{p}']}/{e}"
+        assert row["verdict"] == ("holds" if dr[f"top5_p<{p}"] >= 0.95 * e else "does not hold")
+    dm = t1.loc["enhanced_DeepMotif", "top5_p<0.05"]
+    row = f.loc[[i for i in f.index if "enhanced DeepMotif" in i][0]]
+    assert row["measured"] == f"{dr['top5_p<0.05']} vs {dm}"
+    assert row["verdict"] == ("holds" if dr["top5_p<0.05"] > dm else "does not hold")
+    for method, ks in (("saliency", (1, 3, 5)), ("gradient_x_input", (1, 3, 5)),
+                       ("DeepLIFT", (3, 5))):  # fmt: skip
+        row = f.loc[[i for i in f.index if i.startswith(f"DeepResolve outperforms {method} ")][0]]
+        cols = [f"top{k}_p<0.5" for k in ks]
+        assert row["measured"] == "; ".join(
+            f"top-{k}: {dr[c]} vs {t1.loc[method, c]}" for k, c in zip(ks, cols, strict=True)
+        )
+        strict = all(dr[c] > t1.loc[method, c] for c in cols)
+        assert row["verdict"] == ("holds" if strict else "does not hold")
+    tests = tsv(e2e / "tables/table1_rank_tests.tsv").set_index("method")
+    for method in ("saliency", "gradient_x_input", "DeepLIFT"):
+        row = f.loc[[i for i in f.index if i.startswith("rank tests") and method in i][0]]
+        r = tests.loc[method]
+        assert row["measured"].startswith(f"n {int(r['n'])}; mean rank")
+        assert f"Mann-Whitney p {r['mannwhitney_p']:.2g}" in row["measured"]
+    art = tsv(e2e / "tfpanel" / "artifacts.tsv").set_index("method").loc["DeepResolve"]
+    row = f.loc[[i for i in f.index if i.startswith("Fig S5C")][0]]
+    assert row["measured"] == f"{int(art['artifacts'])}/{int(art['top_group_filters'])}"
+    # the TOMTOM that ran is recorded in every table built on it
+    for name in ("table1", "table1_rank_tests", "tfpanel_motif_map"):
+        table = tsv(e2e / "tables" / f"{name}.tsv")
+        assert set(table["tomtom_backend"]) == {"memelite"}, name
+        assert set(table["tomtom_distance"]) == {"ed"}, name

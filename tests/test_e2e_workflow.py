@@ -1,9 +1,21 @@
-"""The end-to-end run of config/test.yaml as a user sees it: the HTML report, and a
-restart after an interruption redoes only what is missing."""
+"""The end-to-end run of config/test.yaml as a user sees it: the HTML report, a deleted
+output rebuilt alone, and a job killed while it writes its output: the rerun is clean and
+complete."""
 
+import io
+import os
+import signal
+import subprocess
+import sys
+import tarfile
+import threading
+import time
+
+import numpy as np
+import pandas as pd
 import pytest
 
-from tests.workflow import planned_jobs, snakemake
+from tests.workflow import REPO, planned_jobs, snakemake
 
 pytestmark = pytest.mark.slow
 
@@ -29,9 +41,8 @@ def test_html_report_holds_every_figure_with_its_caption(e2e):
     assert "Table 1" in html or "table1" in html
 
 
-def test_restart_redoes_only_what_is_missing(e2e):
-    """An interrupted run leaves no output of the killed job (writes are atomic); the next
-    run plans that job alone and brings the output back."""
+def test_deleted_output_is_rebuilt_alone(e2e):
+    """A missing final output: the next run plans that job alone and brings it back."""
     target = e2e / "figures" / "fig4b.png"
     saved = target.read_bytes()
     target.unlink()
@@ -39,3 +50,101 @@ def test_restart_redoes_only_what_is_missing(e2e):
     snakemake("--cores", "1", "--nolock", *_config(e2e))
     assert target.exists() and target.stat().st_size > 0.5 * len(saved)
     assert planned_jobs(*_config(e2e)) == {}
+
+
+def _tarball(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def test_job_killed_while_writing_its_output_reruns_clean_and_complete(tmp_path):
+    """A download job (deepsea_download, as for config/paper.yaml) is killed with SIGKILL,
+    the whole Snakemake process group at once, while it has written part of its output:
+    nothing is left at the output path, and a plain rerun of the same command completes it
+    (all bytes, no leftovers of the killed job) with nothing left to do after."""
+    payload = np.random.default_rng(0).integers(0, 256, 8 << 20, dtype=np.uint8).tobytes()
+    archive = _tarball({"deepsea/deepsea.cpu": payload, "resources/predictor.names": b"a\nb\n"})
+    source = tmp_path / "source.tar"
+    os.mkfifo(source)  # the "server": sends half the archive, then stalls
+    results, downloads = tmp_path / "results", tmp_path / "downloads"
+    override = tmp_path / "override.yaml"
+    override.write_text(
+        f"results: {results}\nlogs: {tmp_path / 'logs'}\ndownloads: {downloads}\n"
+        f"deepsea:\n  source: torch7\n  download:\n    model_url: file://{source}\n"
+        "    model_hash: null\n    data_url: file:///nonexistent/bundle.tar.gz\n"
+        "    data_hash: null\n"
+    )
+    output = downloads / "deepsea" / "source.tar"
+    cmd = [sys.executable, "-m", "snakemake", "--cores", "1", "--nolock", "--configfile",
+           "config/test.yaml", str(override), str(output)]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+
+    def serve_half():
+        try:
+            with open(source, "wb") as fifo:  # blocks until the job opens the pipe
+                fifo.write(archive[: len(archive) // 2])
+                fifo.flush()
+                stop.wait(120)
+        except BrokenPipeError:
+            pass  # the reader was killed
+
+    stop = threading.Event()
+    server = threading.Thread(target=serve_half, daemon=True)
+    server.start()
+    run = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+    try:
+        deadline, partial = time.time() + 120, []
+        while time.time() < deadline and not partial:
+            partial = [p for p in output.parent.glob(f".{output.name}.*/**/*")
+                       if p.is_file() and p.stat().st_size > 0]  # fmt: skip
+            time.sleep(0.2)
+        assert partial, "the job never started writing its output"
+        os.killpg(run.pid, signal.SIGKILL)  # the job and Snakemake, mid-write
+        run.wait(30)
+    finally:
+        stop.set()
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+    assert not output.exists(), "the killed job left a half-written output"
+    source.unlink()
+    source.write_bytes(archive)  # the server answers in full this time
+    proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert output.read_bytes() == archive  # complete, and checked as a tarball by the rule
+    assert not list(output.parent.glob(f".{output.name}.*")), "leftovers of the killed job"
+    out = snakemake("-n", "--nolock", "--configfile", "config/test.yaml", str(override),
+                    str(output))  # fmt: skip
+    assert "Nothing to be done" in out.stdout + out.stderr
+
+
+def test_second_seed_report_agrees_with_its_own_tables(e2e, tmp_path):
+    """A run with `--config seed=1` gives captions and a findings page that agree with its
+    own tables, not with seed 0's (the full end-to-end run). To stay cheap the second seed
+    runs the DeepSEA analysis alone (`analyses=[deepsea]`): its captions state the most run
+    numbers (AUC, Figures 6-9, the recovery and motif tables), and it needs no other
+    analysis' jobs."""
+    from tests.report_checks import check_captions, check_findings_page
+
+    results = tmp_path / "results"
+    snakemake(
+        "--cores", "2", "--nolock", "--configfile", "config/test.yaml", "--config",
+        f"results={results}", f"logs={tmp_path / 'logs'}", "seed=1", "analyses=[deepsea]",
+    )  # fmt: skip
+    assert check_captions(results) >= 6
+    check_findings_page(results)
+    page = (results / "report/findings.html").read_text()
+    assert "seed 1" in page and "synthetic_findings" not in page
+    one = pd.read_csv(results / "tables/deepsea_findings.tsv", sep="\t", dtype=str)
+    zero = pd.read_csv(e2e / "tables/deepsea_findings.tsv", sep="\t", dtype=str)
+    assert list(one["finding"]) == list(zero["finding"])
+    assert (one["measured"] != zero["measured"]).any()  # another seed, other numbers
+    for name in ("fig7", "fig9", "deepsea_auc"):
+        a = (results / f"report/captions/{name}.rst").read_text()
+        b = (e2e / f"report/captions/{name}.rst").read_text()
+        assert a != b, f"{name}'s caption is the same at seeds 0 and 1"

@@ -12,6 +12,7 @@ findings = deepsea_findings(
     read_tsv(sm.input.recovery), read_tsv(sm.input.class_motifs, keep_default_na=False,
                                           na_values=[""]),
     read_tsv(sm.input.association), res.n_components,
+    channel_motifs=read_tsv(sm.input.channel_motifs, dtype={"target": str}),
 )  # fmt: skip
 print(findings.to_string())
 write_tsv(sm.output.table, findings)

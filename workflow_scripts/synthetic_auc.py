@@ -4,10 +4,11 @@ import pandas as pd
 
 import deepresolve.paper.workflow
 from deepresolve.io import read_tsv, write_tsv
+from deepresolve.paper.synthetic import reference as ref
 
 sm = snakemake  # noqa: F821
 deepresolve.paper.workflow.setup(sm)
-paper = {"dataset1": [0.985], "dataset2": [0.968, 0.967, 0.979, 0.994]}
+paper = {"dataset1": [ref.DATASET1_AUC.value], "dataset2": list(ref.DATASET2_AUC.value)}
 tables = []
 for path in sm.input.aucs:
     t = read_tsv(path)

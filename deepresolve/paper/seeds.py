@@ -95,6 +95,9 @@ STEPS: dict[str, Step] = {
     "authors_rank_tests": Step(500),
     "authors_baselines": Step(510),
     # --- the run as a whole (provenance, report): 800-899 ----------------------------
+    "run_provenance": Step(800),
+    "report_findings": Step(810),
+    "report_captions": Step(820),
     # --- free for new steps: 600-799, 900-999 (any offset no other step uses: the
     # test in tests/test_seeds.py says which) ------------------------------------------
 }

@@ -36,6 +36,7 @@ def deepsea_findings(
     min_share_gap: float = 0.3,
     min_map_r: float = 0.9,
     max_residual: float = 0.2,
+    channel_motifs: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Findings from the similarity-recovery table (:func:`~deepresolve.paper.deepsea.
     sharing.group_recovery` with the truth, decision, model-implied, DeepResolve and label
@@ -45,7 +46,9 @@ def deepsea_findings(
     (``map_r_factor``, ``deepresolve_datamap_factor_share``, ``ascent_*``, ``data_logit``),
     two diagnosis rows: is the motif-level gap the channel-to-motif map (planted map vs
     the map read off the data, ``min_map_r``), and did the ascent converge
-    (``max_residual``) and where did it end."""
+    (``max_residual``) and where did it end. With the Figure 6 table (``channel_motifs``,
+    :func:`~deepresolve.paper.deepsea.receptive.channel_motif_table`) a row of its counts,
+    not comparable with the paper's 480-channel DeepSEA."""
     n_groups = len(PAPER_GROUPS)
     learned = class_motifs["learned"].astype(bool)
     truth, dr = _recovered(recovery, "truth"), _recovered(recovery, "deepresolve")
@@ -138,9 +141,31 @@ def deepsea_findings(
             bool(ac.mean() > rep.mean()),
         ),
     ]
+    if channel_motifs is not None:
+        rows.insert(3, _channel_motif_row(channel_motifs))
     rows += _diagnosis_rows(class_motifs, gated, blind, min_share_gap, min_map_r,
                             max_residual)  # fmt: skip
     return findings_frame(rows)
+
+
+def _channel_motif_row(table: pd.DataFrame) -> tuple:
+    """Figure 6's counts: channels matching a JASPAR motif at the table's q cut, distinct
+    motifs, and how many of the matches are planted motifs (the simulation's)."""
+    sig = table[table["significant"].astype(str).isin(["True", "true", "1"])]
+    measured = f"{len(sig)} of {len(table)} channels match {sig['target'].nunique()} JASPAR motifs"
+    if "planted" in table.columns:
+        planted = sig[sig["planted"].astype(str).isin(["True", "true", "1"])]
+        measured += (
+            f"; {len(planted)} of the {len(sig)} matches are {planted['target'].nunique()} "
+            "of the planted motifs"
+        )
+    return (
+        "Fig 6: channels whose receptive-field motifs match a JASPAR motif (TOMTOM q below "
+        "the configured cut), on this run's model",
+        measured,
+        ref.CHANNEL_MOTIFS,
+        NOT_COMPARABLE,
+    )
 
 
 def _under_credited(classes: pd.DataFrame, method: str, min_share_gap: float) -> pd.DataFrame:
