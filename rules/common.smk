@@ -182,7 +182,11 @@ def git_commit():
 
 
 GIT_COMMIT = git_commit()
-CONFIGFILES = [os.path.relpath(str(f)) for f in workflow.configfiles]
+# in merge order: the Snakefile's config/config.yaml first, then the --configfile ones
+CONFIGFILES = sorted(
+    dict.fromkeys(os.path.relpath(str(f)) for f in workflow.configfiles),
+    key=lambda f: f != "config/config.yaml",
+)
 
 
 # --- helpers of individual analyses below; append, one block per analysis ------------

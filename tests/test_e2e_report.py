@@ -14,7 +14,8 @@ pytestmark = pytest.mark.slow
 
 def test_run_record_names_config_seed_and_commit(e2e):
     run = json.loads((e2e / "run.json").read_text())
-    assert run["configfiles"][-1] == "config/test.yaml" and run["seed"] == 0
+    assert run["configfiles"] == ["config/config.yaml", "config/test.yaml"]
+    assert run["seed"] == 0
     assert run["config"]["results"] == str(e2e) and run["commit"]
 
 

@@ -39,6 +39,10 @@ def test_html_report_holds_every_figure_with_its_caption(e2e):
                 "fig6", "fig7", "fig8", "fig9"):  # fmt: skip
         assert f"{fig}.png" in html, f"{fig} missing from the report"
     assert "Table 1" in html or "table1" in html
+    # the captions are the ones rendered from this run's tables, and the findings page is in
+    assert "findings.html" in html
+    auc = (e2e / "report/captions/deepsea_auc.rst").read_text().strip().splitlines()[-1]
+    assert auc.startswith("This run: mean ") and auc.replace("\\|", "|") in html
 
 
 def test_deleted_output_is_rebuilt_alone(e2e):
@@ -80,8 +84,8 @@ def test_job_killed_while_writing_its_output_reruns_clean_and_complete(tmp_path)
         "    data_hash: null\n"
     )
     output = downloads / "deepsea" / "source.tar"
-    cmd = [sys.executable, "-m", "snakemake", "--cores", "1", "--nolock", "--configfile",
-           "config/test.yaml", str(override), str(output)]  # fmt: skip
+    cmd = [sys.executable, "-m", "snakemake", str(output), "--cores", "1", "--nolock",
+           "--configfile", "config/test.yaml", str(override)]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(REPO)}
 
     def serve_half():
@@ -112,14 +116,15 @@ def test_job_killed_while_writing_its_output_reruns_clean_and_complete(tmp_path)
         if run.poll() is None:
             os.killpg(run.pid, signal.SIGKILL)
     assert not output.exists(), "the killed job left a half-written output"
+    assert list(output.parent.glob(f".{output.name}.*"))  # its temporary folder stays
     source.unlink()
     source.write_bytes(archive)  # the server answers in full this time
     proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert output.read_bytes() == archive  # complete, and checked as a tarball by the rule
     assert not list(output.parent.glob(f".{output.name}.*")), "leftovers of the killed job"
-    out = snakemake("-n", "--nolock", "--configfile", "config/test.yaml", str(override),
-                    str(output))  # fmt: skip
+    out = snakemake(str(output), "-n", "--nolock", "--configfile", "config/test.yaml",
+                    str(override))  # fmt: skip
     assert "Nothing to be done" in out.stdout + out.stderr
 
 

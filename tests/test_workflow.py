@@ -155,4 +155,5 @@ def test_authors_yaml_plans_the_authors_analysis_only():
     assert set(jobs) == {
         "all", "authors_download", "authors_panel", "authors_resolve", "authors_calibration",
         "authors_deepmotif", "authors_tomtom", "authors_table1", "authors_figS1", "authors_figS5",
+        "run_provenance", "report_captions", "report_findings",
     }  # fmt: skip

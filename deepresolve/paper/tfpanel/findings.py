@@ -174,7 +174,7 @@ def _rank_test_rows(tests: pd.DataFrame, alpha: float) -> list[tuple]:
         else:
             finding = (
                 f"rank tests: DeepResolve ranks the best-matching filter higher than {method} "
-                f"(both p < {ref.RANK_TESTS.value:g})"
+                f"(both p < {ref.RANK_TESTS.value:.6f})"
             )
             better = r[ref_col] < r["mean_rank_method"]
             holds = bool(better and mw < ref.RANK_TESTS.value and wx < ref.RANK_TESTS.value)
