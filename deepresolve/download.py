@@ -3,7 +3,7 @@ retries with back-off, atomic placement. A corrupt or partial file is removed an
 reported, never used.
 
 >>> fetch("https://zenodo.org/record/1466993/files/deepsea_predict.pth",
-...       "resources/downloads/deepsea_predict.pth",
+...       "results/downloads/deepsea/deepsea_predict.pth",
 ...       known_hash="md5:89e640bf6bdbe1ff165f484d9796efc7")          # doctest: +SKIP
 """
 
@@ -74,6 +74,9 @@ def fetch(
                     )
                 )  # fmt: skip
                 _verify(got, None, validate)  # pooch already checked the hash
+                mask = os.umask(0)
+                os.umask(mask)
+                os.chmod(got, 0o666 & ~mask)  # pooch's temporary file is 0600
                 os.replace(got, path)
                 log.info("fetched %s -> %s", url, path)
                 return path

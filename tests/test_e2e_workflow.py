@@ -93,7 +93,7 @@ def test_job_killed_while_writing_its_output_reruns_clean_and_complete(tmp_path)
             with open(source, "wb") as fifo:  # blocks until the job opens the pipe
                 fifo.write(archive[: len(archive) // 2])
                 fifo.flush()
-                stop.wait(120)
+                stop.wait(600)
         except BrokenPipeError:
             pass  # the reader was killed
 
@@ -103,7 +103,7 @@ def test_job_killed_while_writing_its_output_reruns_clean_and_complete(tmp_path)
     run = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
     try:
-        deadline, partial = time.time() + 120, []
+        deadline, partial = time.time() + 300, []  # Snakemake starts in seconds to minutes
         while time.time() < deadline and not partial:
             partial = [p for p in output.parent.glob(f".{output.name}.*/**/*")
                        if p.is_file() and p.stat().st_size > 0]  # fmt: skip

@@ -18,3 +18,14 @@ def test_own_model_example_runs(tmp_path, monkeypatch):
     res = scope["res"]
     assert res.ofiv.shape == (4, 32) and scope["similarity"].shape == (4, 4)
     assert (tmp_path / "resolution.npz").exists()
+
+
+def test_results_section_is_the_summary_scripts_block():
+    """The README's results are the block `python -m deepresolve.paper.summary results/
+    --update README.md` writes (`make readme`; `make readme-check` compares it with a run)."""
+    from deepresolve.paper.summary import END, START
+
+    text = (REPO / "README.md").read_text()
+    assert text.count(START) == 1 and text.count(END) == 1
+    block = text.split(START)[1].split(END)[0]
+    assert block.strip() == "" or block.startswith("\nRun of `config/"), block[:200]

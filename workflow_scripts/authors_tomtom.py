@@ -41,4 +41,4 @@ save_npz(
     collection_tomtom_backend=np.array(backend),
     collection_tomtom_distance=np.array(distance),
 )
-write_tsv(sm.output.hits, best)
+write_tsv(sm.output.hits, best.assign(tomtom_backend=backend, tomtom_distance=distance))

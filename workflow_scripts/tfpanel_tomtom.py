@@ -32,7 +32,7 @@ pvalues, best = known_motif_pvalues(
 )  # fmt: skip
 save_npz(sm.output.pvalues, **pvalues, names=np.asarray(names), tomtom_backend=np.array(backend),
          tomtom_distance=np.array(distance))  # fmt: skip
-write_tsv(sm.output.hits, best)
+write_tsv(sm.output.hits, best.assign(tomtom_backend=backend, tomtom_distance=distance))
 filters = best[best["kind"] == "filters"].set_index(["experiment", "index"])
 p = pvalues["filters"]
 rows = []
