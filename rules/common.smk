@@ -163,25 +163,15 @@ def provenance_inputs(wildcards):
         tomtom.append(f"{TABLES}/table1_authors.tsv")
         if config["authors"]["sequences"] == "zeng":
             tomtom.append(f"{TABLES}/table1_authors_rank_tests.tsv")
-    return {"resolutions": res, "models": models, "tomtom_tables": tomtom}
+    # every other final table too: run.json is rewritten (with the commit of that moment)
+    # whenever a result changes, and only then
+    others = [t for t in final_tables(wildcards) if t not in tomtom and t != RUN_PROVENANCE]
+    return {"resolutions": res, "models": models, "tomtom_tables": tomtom, "tables": others}
 
 
-def git_commit():
-    """The workflow's git commit (+ a note when files differ from it), for run.json."""
-    import subprocess
-
-    git = ["git", "-C", str(workflow.basedir)]
-    try:
-        head = subprocess.run(git + ["rev-parse", "--short=12", "HEAD"], capture_output=True,
-                              text=True, check=True).stdout.strip()  # fmt: skip
-        dirty = subprocess.run(git + ["status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown (not a git checkout)"
-    return head + (" with uncommitted changes" if dirty else "")
+RUN_PROVENANCE = f"{TABLES}/run_provenance.tsv"
 
 
-GIT_COMMIT = git_commit()
 # in merge order: the Snakefile's config/config.yaml first, then the --configfile ones
 CONFIGFILES = sorted(
     dict.fromkeys(os.path.relpath(str(f)) for f in workflow.configfiles),

@@ -15,11 +15,11 @@ rule run_provenance:
         unpack(provenance_inputs),
     output:
         run=f"{RESULTS}/run.json",
-        table=f"{TABLES}/run_provenance.tsv",
+        table=RUN_PROVENANCE,
     params:
         configfiles=CONFIGFILES,
-        commit=GIT_COMMIT,
         config=as_json(config),
+        workflow_dir=str(workflow.basedir),
     log:
         f"{LOGS}/run_provenance/all.log",
     benchmark:
@@ -41,7 +41,7 @@ rule report_findings:
     input:
         findings=final_findings,
         run=f"{RESULTS}/run.json",
-        provenance=f"{TABLES}/run_provenance.tsv",
+        provenance=RUN_PROVENANCE,
     output:
         page=f"{REPORT}/findings.html",
     log:

@@ -66,7 +66,7 @@ def test_default_dry_run_plans_every_figure_and_table():
     text = out.stdout + out.stderr
     for path in FINAL_OUTPUTS:
         assert f"/nonexistent/r/{path}" in text, f"{path} not planned"
-    jobs = planned_jobs()
+    jobs = planned_jobs("--config", "results=/nonexistent/r", "logs=/nonexistent/l")
     # the one download: janggu's wheel from PyPI (sha256-checked), into the results' folder
     fetches = {rule for rule in jobs if "download" in rule or "fetch" in rule}
     assert fetches == {"tfpanel_fetch_janggu"}, jobs

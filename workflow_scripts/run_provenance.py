@@ -2,7 +2,7 @@
 
 import deepresolve.paper.workflow
 from deepresolve.io import write_tsv
-from deepresolve.paper.provenance import provenance_table, write_run_record
+from deepresolve.paper.provenance import git_commit, provenance_table, write_run_record
 
 sm = snakemake  # noqa: F821
 deepresolve.paper.workflow.setup(sm)
@@ -12,4 +12,5 @@ table = provenance_table(
     sm.input.get("tomtom_tables", []),
 )  # fmt: skip
 write_tsv(sm.output.table, table)
-write_run_record(sm.output.run, sm.config, sm.params.configfiles, sm.params.commit)
+commit = git_commit(sm.params.workflow_dir)  # of the code that made these results
+write_run_record(sm.output.run, sm.config, sm.params.configfiles, commit)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ import pandas as pd
 from deepresolve.io import atomic_path, read_provenance
 from deepresolve.resolution import Resolution
 
-__all__ = ["PROVENANCE_COLUMNS", "provenance_table", "write_run_record"]
+__all__ = ["PROVENANCE_COLUMNS", "git_commit", "provenance_table", "write_run_record"]
 
 PROVENANCE_COLUMNS = [
     "file", "kind", "device", "device_name", "precision", "torch", "trained_by",
@@ -56,6 +57,20 @@ def provenance_table(
         for _, m in method.iterrows():
             rows.append(_row(path, results, "TOMTOM table", m.to_dict()))
     return pd.DataFrame(rows, columns=PROVENANCE_COLUMNS)
+
+
+def git_commit(folder: str | os.PathLike) -> str:
+    """The git commit of the checkout at ``folder`` (12 hex digits), with a note when
+    tracked files differ from it; ``"unknown (not a git checkout)"`` without git."""
+    git = ["git", "-C", str(folder)]
+    try:
+        run = {"capture_output": True, "text": True, "check": True}
+        head = subprocess.run([*git, "rev-parse", "--short=12", "HEAD"], **run).stdout.strip()
+        dirty = subprocess.run([*git, "status", "--porcelain", "--untracked-files=no"], **run)
+        dirty = dirty.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return head + (" with uncommitted changes" if dirty else "")
 
 
 def write_run_record(path: str | os.PathLike, config: Mapping[str, Any],
