@@ -85,6 +85,8 @@ class _ValueTracer(fx.Tracer):
         return out
 
     def is_leaf_module(self, m: nn.Module, module_qualified_name: str) -> bool:
+        if isinstance(m, torch.jit.ScriptModule):
+            return True  # compiled: run as one call
         if self.inside is not None and m is not self.inside:
             if any(sub is self.inside for sub in m.modules()):
                 return False  # an ancestor of the cut layer: trace into it

@@ -130,15 +130,23 @@ _CHANNELS_FIRST_FUNCTIONS = (F.conv1d, F.max_pool1d, F.avg_pool1d, F.batch_norm,
 _POSITIONS_FIRST_FUNCTIONS = (F.linear, F.layer_norm, torch.matmul, F.scaled_dot_product_attention)
 
 
+def nn_type(module: nn.Module) -> type:
+    """The module's class; for a TorchScript module, the ``torch.nn`` class it was compiled
+    from (``original_name``) when there is one."""
+    if isinstance(module, torch.jit.ScriptModule):
+        return getattr(nn, getattr(module, "original_name", ""), type(module))
+    return type(module)
+
+
 def _module_layout(module: nn.Module) -> str | None:
     """``NKW``/``NWK`` when ``module`` (or its last decisive submodule) fixes the layout of
     a 3-D output, ``"neutral"`` when it keeps its input's, else ``None``."""
     for m in [module, *reversed(list(module.modules())[1:])]:
-        if isinstance(m, _CHANNELS_FIRST):
+        if issubclass(nn_type(m), _CHANNELS_FIRST):
             return "NKW"
-        if isinstance(m, _POSITIONS_FIRST):
+        if issubclass(nn_type(m), _POSITIONS_FIRST):
             return "NWK"
-    return "neutral" if isinstance(module, _NEUTRAL_MODULES) else None
+    return "neutral" if issubclass(nn_type(module), _NEUTRAL_MODULES) else None
 
 
 def _node_layout(gm: fx.GraphModule, node: fx.Node) -> str | None:
@@ -669,9 +677,9 @@ def _remove_final_activations(gm: fx.GraphModule, ends: Sequence[fx.Node]) -> li
 
 def _activation_of(gm: fx.GraphModule, node: fx.Node) -> str | None:
     if node.op == "call_module":
-        module = gm.get_submodule(node.target)
-        if isinstance(module, FINAL_ACTIVATION_MODULES):
-            return f"{type(module).__name__} ({node.target!r})"
+        kind = nn_type(gm.get_submodule(node.target))
+        if issubclass(kind, FINAL_ACTIVATION_MODULES):
+            return f"{kind.__name__} ({node.target!r})"
     if node.op == "call_function" and node.target in FINAL_ACTIVATION_FUNCTIONS:
         return f"{node.target.__name__} ({node.name!r})"
     if node.op == "call_method" and node.target in FINAL_ACTIVATION_METHODS:
