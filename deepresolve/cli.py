@@ -180,8 +180,10 @@ def _run(args: argparse.Namespace) -> int:
         say(f"note: {notice.message}")
     head = res.params.get("head", {})
     k, w = res.params["feature_shape"]
-    say(f"{res.n_classes} classes x {res.n_init} starts at {args.layer!r} ({k} channels x {w} "
-        f"positions, {head.get('method')} head), {res.params['row_steps']} head evaluations")  # fmt: skip
+    say(
+        f"{res.n_classes} classes x {res.n_init} starts at {args.layer!r} ({k} channels x {w} "
+        f"positions, {head.get('method')} head), {res.params['row_steps']} head evaluations"
+    )
     args.out.mkdir(parents=True, exist_ok=True)
     res.save(args.out / "resolution.npz")
     write_tsv(args.out / "ofiv.tsv", ofiv_table(res))
