@@ -16,7 +16,6 @@ import argparse
 import re
 import sys
 import warnings
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ from torch import nn
 
 from deepresolve.ascent import resolve
 from deepresolve.io import write_tsv
-from deepresolve.layers import LAYOUTS, cut_points
+from deepresolve.layers import LAYOUTS, cut_points, unscript_sequential
 from deepresolve.page import write_page
 
 INPUT_LAYOUTS = {"N4L": "(N, 4, L)", "N41L": "(N, 4, 1, L) (Conv2d models)", "NL4": "(N, L, 4)"}
@@ -50,7 +49,10 @@ def load_model(path: str | Path) -> nn.Module:
     except (RuntimeError, ValueError):
         scripted = None
     if scripted is not None:
-        return _unscript(scripted, str(path))
+        try:
+            return unscript_sequential(scripted)
+        except TypeError as err:
+            raise ValueError(f"{str(path)!r}: {err}") from err
     try:
         obj = torch.load(path, map_location="cpu", weights_only=False)
     except Exception as err:
@@ -63,20 +65,6 @@ def load_model(path: str | Path) -> nn.Module:
     if not isinstance(obj, nn.Module):
         raise ValueError(f"{str(path)!r} holds a {type(obj).__name__}, not a torch module")
     return obj
-
-
-def _unscript(module: torch.jit.ScriptModule, where: str) -> nn.Module:
-    if getattr(module, "original_name", "") != "Sequential":
-        raise ValueError(
-            f"{where!r} is a TorchScript {module.original_name}: only a scripted nn.Sequential "
-            "can be cut (its forward runs its modules in order); for other models save the "
-            "module with torch.save(model, path)"
-        )
-    children = OrderedDict(
-        (name, _unscript(child, where) if child.original_name == "Sequential" else child)
-        for name, child in module.named_children()
-    )
-    return nn.Sequential(children).eval()
 
 
 def example_input(length: int, layout: str, seed: int = EXAMPLE_SEED) -> torch.Tensor:

@@ -421,6 +421,8 @@ def cut_model(
     """
     if method not in ("auto", "graph", "hook"):
         raise ValueError(f"method must be 'auto', 'graph' or 'hook', got {method!r}")
+    if isinstance(model, torch.jit.ScriptModule):
+        model = unscript_sequential(model)
     if layout is not None:
         _check_layout(layout)
     if not isinstance(example_input, torch.Tensor):
@@ -443,6 +445,23 @@ def cut_model(
                 stacklevel=2,
             )
         return _hook_cut(model, layer, example_input, fixed, output, logits, layout, reference)
+
+
+def unscript_sequential(module: torch.jit.ScriptModule) -> nn.Sequential:
+    """A TorchScript ``nn.Sequential`` as an ``nn.Sequential`` of its compiled modules, which
+    can be cut; other TorchScript modules are refused (their forward can be neither traced
+    nor hooked)."""
+    if getattr(module, "original_name", "") != "Sequential":
+        raise TypeError(
+            f"a TorchScript {getattr(module, 'original_name', type(module).__name__)} cannot "
+            "be cut (its forward can be neither traced nor hooked); only a scripted "
+            "nn.Sequential can. Use the Python module (torch.save(model, path)) instead"
+        )
+    children = OrderedDict(
+        (name, unscript_sequential(child) if child.original_name == "Sequential" else child)
+        for name, child in module.named_children()
+    )
+    return nn.Sequential(children).eval()
 
 
 def layer_head(model: nn.Module, layer: str, example_input: torch.Tensor, **kwargs) -> LayerHead:

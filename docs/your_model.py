@@ -21,6 +21,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.pyplot as plt  # noqa: E402
+
 import deepresolve  # noqa: E402
 from deepresolve.examples.architectures import Sei, random_onehot  # noqa: E402
 from deepresolve.io import save_figure  # noqa: E402
@@ -56,12 +58,13 @@ def main(argv: list[str] | None = None) -> deepresolve.Resolution:
 
     args.out.mkdir(parents=True, exist_ok=True)
     res.save(args.out / "resolution.npz")
+    # each picture is one call (in a notebook, the figure shows itself)
     save_figure(fiv_ensemble(res, 0), args.out / "class0_fivs.png")
-    save_figure(ofiv_map(res), args.out / "ofiv.png")
-    save_figure(similarity_map(res), args.out / "similarity.png")
+    ofiv_map(res), similarity_map(res)
     page = write_page(res, args.out, title="DeepResolve on a Sei-like tower",
                       about={"layer": "lconv3"}, max_ensembles=2)  # fmt: skip
     print(f"page: {page}")
+    plt.close("all")
     return res
 
 

@@ -66,7 +66,7 @@ def test_torchscript_sequential_and_refusals(saved, tmp_path, capsys):
     capsys.readouterr()
     for model, match in [
         ("weights.pt", "holds a dict \\(a state_dict\\?\\)"),
-        ("deepsea_script.pt", "TorchScript DeepSEA: only a scripted nn.Sequential"),
+        ("deepsea_script.pt", "TorchScript DeepSEA cannot be cut.*only a scripted nn.Sequential"),
         ("missing.pt", "does not exist"),
     ]:
         rc = main(["resolve", str(saved / model), "--layer", "x", "--out", str(tmp_path), *args])

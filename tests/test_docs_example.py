@@ -18,5 +18,5 @@ def test_your_model_example_runs(tmp_path, capsys):
     assert "notice: removed the model's final Sigmoid" in out
     assert res.fivs.shape == (4, 3, 16) and np.isfinite(res.ofiv).all()
     page = (tmp_path / "index.html").read_text()
-    for image in re.findall(r'src="([^"]+)"', page) + ["ofiv.png", "similarity.png"]:
+    for image in re.findall(r'src="([^"]+)"', page) + ["class0_fivs.png"]:
         assert (tmp_path / image).stat().st_size > 1000

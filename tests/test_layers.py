@@ -67,9 +67,11 @@ def test_feature_maps_batches_and_adds_width():
 
 
 def test_replaced_layer_head_equals_split_head():
-    model = small_model()
-    _, head = split_sequential(model, "pool")
+    model = small_model().train()
     generic = ReplacedLayerHead(model, "pool", example_input=torch.zeros(1, 4, 20))
+    assert all(m.training for m in model.modules())  # the model's mode is left alone
+    model.eval()
+    _, head = split_sequential(model, "pool")
     h = torch.randn(5, 6, 4)
     torch.testing.assert_close(generic(h), head(h))
     x = torch.randn(2, 4, 20)
@@ -403,10 +405,53 @@ def test_plain_heads_ending_in_an_activation():
     kept = deepresolve.resolve(Probabilities(), (3, 2), n_init=2, steps=5, logits=False,
                                progress=False)  # fmt: skip
     assert (kept.scores < 1).all()
+    double = nn.Sequential(nn.Flatten(), nn.Linear(6, 2)).double()  # cast, not refused
+    assert deepresolve.resolve(double, (3, 2), n_init=2, steps=5, progress=False).fivs.shape == (
+        2,
+        2,
+        3,
+    )
     with pytest.raises(ValueError, match="returned a tuple.*output="):
         deepresolve.resolve(TwoHeads(), (3, 2), n_init=2, progress=False)
     res = deepresolve.resolve(TwoHeads(), (3, 2), output=1, n_init=2, steps=5, progress=False)
     assert res.classes.tolist() == [0]
+
+
+def test_heads_ending_in_a_wide_linear_score_the_target_rows_only():
+    from deepresolve.ascent import class_scorer
+
+    class Wide(nn.Module):
+        def __init__(self):
+            super().__init__()
+            torch.manual_seed(5)
+            self.conv, self.out = nn.Conv1d(4, 6, 5), nn.Linear(6, 1500)
+
+        def forward(self, x):
+            return torch.sigmoid(self.out(torch.relu(self.conv(x)).mean(2)))
+
+    with pytest.warns(FinalActivationWarning):
+        head = cut_model(Wide(), "conv", onehot(1, 20)).head
+    features, linear = head.split_last_linear()
+    assert linear.out_features == 1500
+    h, targets = torch.randn(4, 6, 16), torch.tensor([0, 7, 1499, 3])
+    with torch.no_grad():
+        want = head(h)[torch.arange(4), targets]
+        torch.testing.assert_close(class_scorer(head)(h, targets), want)
+
+
+def test_scripted_sequential_is_cut_and_other_scripts_are_refused():
+    from deepresolve.examples.architectures import DeepSEA
+
+    model = small_model()
+    with pytest.warns(DeprecationWarning):
+        scripted = torch.jit.script(model)
+        other = torch.jit.script(DeepSEA(sequence_length=200, n_targets=3, channels=(4, 4, 4)))
+    x = torch.randn(3, 4, 20)
+    head = cut_model(scripted, "pool", x[:1]).head
+    with torch.no_grad():
+        torch.testing.assert_close(head(split_sequential(model, "pool")[0](x)), model(x))
+    with pytest.raises(TypeError, match="TorchScript DeepSEA cannot be cut"):
+        cut_model(other, "conv_net.7", torch.zeros(1, 4, 200))
 
 
 class TwoHeads(nn.Module):
