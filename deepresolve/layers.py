@@ -79,30 +79,23 @@ class HookHeadWarning(UserWarning):
 # --- layouts ---------------------------------------------------------------------------
 
 
+# layout -> (from (N, K, W) to the layout, from the layout back to (N, K, W))
+_LAYOUT_MAPS: dict[str, tuple[Callable, Callable]] = {
+    "NKW": (lambda h: h, lambda x: x),
+    "NWK": (lambda h: h.transpose(1, 2), lambda x: x.transpose(1, 2)),
+    "NK1W": (lambda h: h.unsqueeze(2), lambda x: x[:, :, 0, :]),
+    "NK": (lambda h: h[:, :, 0], lambda x: x[:, :, None]),
+}
+
+
 def to_layout(h: torch.Tensor, layout: str) -> torch.Tensor:
     """Feature maps ``(N, K, W)`` in ``layout`` (``NWK``: ``(N, W, K)``, ...)."""
-    if layout == "NKW":
-        return h
-    if layout == "NWK":
-        return h.transpose(1, 2)
-    if layout == "NK1W":
-        return h.unsqueeze(2)
-    if layout == "NK":
-        return h[:, :, 0]
-    raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
+    return _LAYOUT_MAPS[_check_layout(layout)][0](h)
 
 
 def from_layout(x: torch.Tensor, layout: str) -> torch.Tensor:
     """The inverse of :func:`to_layout`: the layer's output as ``(N, K, W)``."""
-    if layout == "NKW":
-        return x
-    if layout == "NWK":
-        return x.transpose(1, 2)
-    if layout == "NK1W":
-        return x[:, :, 0, :]
-    if layout == "NK":
-        return x[:, :, None]
-    raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
+    return _LAYOUT_MAPS[_check_layout(layout)][1](x)
 
 
 def feature_shape(shape: Sequence[int], layout: str) -> tuple[int, int]:
@@ -233,7 +226,7 @@ class LayerHead(nn.Module):
         self, net: nn.Module, layout: str, feature_shape: tuple[int, int], dtype: torch.dtype,
         extras: Mapping[str, torch.Tensor] | None = None, output: Output = None,
         layer: str = "", removed: Sequence[str] = (), copy_input: bool = False,
-        features_net: nn.Module | None = None,
+        features_net: nn.Module | None = None, last_linear: str | None = None,
     ):  # fmt: skip
         super().__init__()
         self.net = net
@@ -245,7 +238,7 @@ class LayerHead(nn.Module):
             self.register_buffer(f"extra_{i}", value[:1].detach().clone())
         self.output = output if callable(output) else None
         self.layer, self.removed, self.copy_input = layer, list(removed), copy_input
-        self.features_net = features_net
+        self.features_net, self.last_linear = features_net, last_linear
 
     @property
     def params(self) -> dict[str, Any]:
@@ -265,9 +258,9 @@ class LayerHead(nn.Module):
     def split_last_linear(self) -> tuple[Callable[[torch.Tensor], torch.Tensor], nn.Linear] | None:
         """``(features, linear)`` with ``linear(features(h)) == forward(h)`` when the head
         ends in an ``nn.Linear`` (the ascent then scores only each row's own class)."""
-        if self.features_net is None:
+        if self.features_net is None or self.last_linear is None:
             return None
-        linear = self.net.get_submodule(self.features_net.meta["last_linear"])
+        linear = self.net.get_submodule(self.last_linear)
         return (lambda h: self.features_net(*self._inputs(h))), linear
 
 
@@ -782,7 +775,12 @@ def _inplace_on(gm: fx.GraphModule, start: fx.Node) -> bool:
 def _graph_cut(model, layer, example, fixed, output, logits, layout, reference) -> LayerCut:
     modules = dict(model.named_modules(remove_duplicate=False))
     trace_in = _variants(example, 2, CHECK_SEED)
-    gm = graph.trace(model, trace_in, _expand_fixed(fixed, 2), inside=modules.get(layer))
+    try:
+        gm = graph.trace(model, trace_in, _expand_fixed(fixed, 2), inside=modules.get(layer))
+    except (graph.MissingInputError, KeyError, TraceError):
+        raise
+    except Exception as err:  # whatever the forward does with proxies it cannot take
+        raise TraceError(f"{type(err).__name__}: {err}") from err
     for rows in (1, 3):  # the trace computes what the model computes, at other batch sizes
         x = _variants(example, rows, CHECK_SEED + rows)
         args = _expand_fixed(fixed, rows)
@@ -825,13 +823,13 @@ def _graph_cut(model, layer, example, fixed, output, logits, layout, reference) 
     extras_nodes = _read_inputs(gm, node, out_node, sources, tensor_fixed)
     extras = {p.name: example if p in sources else fixed[p.target] for p in extras_nodes}
     net = _subgraph(gm, [node, *extras_nodes], out_node.args[0])
-    features_net = _features_net(gm, node, extras_nodes, out_node, output)
+    features_net, last_linear = _features_net(gm, node, extras_nodes, out_node, output)
     for sub in (net, features_net):
         if sub is not None:
             _strip_values(sub)
     head = LayerHead(net, layout, k_w, value.dtype, extras=extras, output=output, layer=layer,
                      removed=removed, copy_input=_inplace_on(gm, node),
-                     features_net=features_net)  # fmt: skip
+                     features_net=features_net, last_linear=last_linear)  # fmt: skip
     for name in removed:
         notice_removed(name)
     placeholders = [p for p in gm.graph.nodes if p.op == "placeholder"]
@@ -859,20 +857,18 @@ def _read_inputs(gm, cut, out_node, sources, tensor_fixed) -> list[fx.Node]:
     ]  # fmt: skip
 
 
-def _features_net(gm, node, extras_nodes, out_node, output) -> fx.GraphModule | None:
-    """The graph up to the input of a final ``nn.Linear`` (``None`` when the head does not
-    end in one, or its output goes through a callable)."""
+def _features_net(gm, node, extras_nodes, out_node, output):
+    """``(graph up to the input of a final nn.Linear, that Linear's name)``; ``(None,
+    None)`` when the head does not end in one or its output goes through a callable."""
     result = out_node.args[0]
     if callable(output) or not isinstance(result, fx.Node) or result.op != "call_module":
-        return None
+        return None, None
     if not isinstance(gm.get_submodule(result.target), nn.Linear) or result is node:
-        return None
+        return None, None
     (features,) = result.args[:1]
     if features is node or not isinstance(features, fx.Node) or result.kwargs:
-        return None
-    sub = _subgraph(gm, [node, *extras_nodes], features)
-    sub.meta["last_linear"] = result.target
-    return sub
+        return None, None
+    return _subgraph(gm, [node, *extras_nodes], features), str(result.target)
 
 
 def _strip_values(gm: fx.GraphModule) -> None:
