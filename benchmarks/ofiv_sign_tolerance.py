@@ -139,6 +139,32 @@ def workflow(results: Path) -> list[str]:
     return lines
 
 
+def deepsea_recovery(results: Path) -> list[str]:
+    """The DeepSEA analysis' similarity-recovery rows (the README's DeepSEA table) for
+    DeepResolve's similarity, before and after."""
+    from deepresolve.paper.deepsea.compendium import PAPER_GROUPS
+    from deepresolve.paper.deepsea.sharing import group_recovery
+
+    res = deepresolve.Resolution.load(results / "deepsea" / "resolution.npz")
+    truth = np.load(results / "deepsea" / "compendium" / "truth.npz")
+    before, after = both(res.fivs, res.scores, int(res.params.get("seed", 0)))
+    tables = {}
+    for when, summary in (("before", before), ("after", after)):
+        sim = {"deepresolve": class_similarity(summary.ofiv)}
+        table = group_recovery(sim, res.labels(), PAPER_GROUPS, 0.9, truth["similarity"],
+                               truth["same_cell"])  # fmt: skip
+        tables[when] = table[table["method"] == "deepresolve"].set_index("group")
+    lines = ["| group or pair set | mean percentile before / after | recovered | Spearman vs "
+             "truth before / after |", "| --- | --- | --- | --- |"]  # fmt: skip
+    for group in tables["before"].index:
+        b, a = tables["before"].loc[group], tables["after"].loc[group]
+        rho = (f"{b['spearman_vs_truth']:.3f} / {a['spearman_vs_truth']:.3f}"
+               if np.isfinite(b["spearman_vs_truth"]) else "")  # fmt: skip
+        lines.append(f"| {group} | {b['mean_percentile']:.3f} / {a['mean_percentile']:.3f} | "
+                     f"{b['recovered']} / {a['recovered']} | {rho} |")  # fmt: skip
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mirror", type=Path, default=REPO.parent / "shared/data/authors-422tf")
@@ -171,6 +197,9 @@ def main() -> None:
     if args.results:
         lines += ["", f"## The workflow's resolutions (`{args.results}`)", "",
                   *workflow(args.results)]  # fmt: skip
+        if (args.results / "deepsea" / "compendium" / "truth.npz").is_file():
+            lines += ["", "DeepSEA similarity recovery (`tables/deepsea_similarity_recovery.tsv`"
+                      ", DeepResolve's rows):", "", *deepsea_recovery(args.results)]  # fmt: skip
     write_text(args.out, "\n".join(lines) + "\n")
     print("\n".join(lines))
 
