@@ -45,7 +45,9 @@ def load_model(path: str | Path) -> nn.Module:
     if not path.is_file():
         raise FileNotFoundError(f"model file {str(path)!r} does not exist")
     try:
-        scripted = torch.jit.load(str(path), map_location="cpu")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # TorchScript is what we read
+            scripted = torch.jit.load(str(path), map_location="cpu")
     except (RuntimeError, ValueError):
         scripted = None
     if scripted is not None:
