@@ -246,6 +246,18 @@ def dominators(gm: fx.GraphModule, sources: Iterable[fx.Node]) -> dict[fx.Node, 
     return dom
 
 
+def ancestors(starts: Iterable[fx.Node], stop: Iterable[fx.Node] = ()) -> set[fx.Node]:
+    """``starts`` and every node they are computed from, not going past ``stop``."""
+    stop, found = set(stop), set()
+    stack = [n for n in starts if n not in stop]
+    while stack:
+        node = stack.pop()
+        if node not in found:
+            found.add(node)
+            stack.extend(n for n in node.all_input_nodes if n not in stop)
+    return found
+
+
 def output_nodes(gm: fx.GraphModule) -> list[fx.Node]:
     """The nodes the graph's output is built from."""
     (out,) = [n for n in gm.graph.nodes if n.op == "output"]

@@ -721,14 +721,7 @@ def _subgraph(gm: fx.GraphModule, inputs: Sequence[fx.Node], result: Any) -> fx.
     for node in inputs:
         env[node] = new.placeholder(node.name if node.op == "placeholder" else f"{node.name}_in")
         env[node].meta = {k: v for k, v in node.meta.items() if k != "value"}
-    needed: set[fx.Node] = set()
-    stack = [n for n in _nodes_in(result)]
-    while stack:
-        node = stack.pop()
-        if node in needed or node in env:
-            continue
-        needed.add(node)
-        stack.extend(node.all_input_nodes)
+    needed = graph.ancestors(_nodes_in(result), stop=env)
     for node in gm.graph.nodes:
         if node in needed:
             if node.op == "placeholder":
@@ -844,13 +837,7 @@ def _graph_cut(model, layer, example, fixed, output, logits, layout, reference) 
 def _read_inputs(gm, cut, out_node, sources, tensor_fixed) -> list[fx.Node]:
     """Placeholders the head needs besides the cut: fixed tensors, and model inputs whose
     shape (only) the part after the cut reads."""
-    needed, stack = set(), list(out_node.all_input_nodes)
-    while stack:
-        n = stack.pop()
-        if n in needed or n is cut:
-            continue
-        needed.add(n)
-        stack.extend(n.all_input_nodes)
+    needed = graph.ancestors(out_node.all_input_nodes, stop=[cut])
     return [
         n for n in gm.graph.nodes
         if n.op == "placeholder" and n in needed and (n in sources or n.target in tensor_fixed)
