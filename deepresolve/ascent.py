@@ -33,17 +33,20 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from deepresolve.ofiv import summarize
+from deepresolve.layers import prepare_head, probe_head
+from deepresolve.ofiv import SIGN_RTOL, summarize
+from deepresolve.outputs import Output
 from deepresolve.resolution import Resolution
-from deepresolve.runtime import get_device, provenance
+from deepresolve.runtime import get_device, on_device, provenance
 
 
 @dataclass
@@ -121,21 +124,22 @@ def class_scorer(head: nn.Module, min_outputs: int = LINEAR_COLUMNS_MIN_OUTPUTS)
 
     In order: ``head.class_scores(h, targets)`` when the head defines it (e.g. a panel of
     independent models, where evaluating every model on every row would cost ``E**2``);
-    for an ``nn.Sequential`` ending in an ``nn.Linear`` with at least ``min_outputs``
-    outputs, the body, then the target rows of the last weight in float32 (skips the
-    ``(B, C)`` output: 15% of a step for a 21,907-class head on DeepSEA's trunk, 0.3% for
-    its 919 classes, where the plain product keeps results bit-identical to earlier
+    for a head ending in an ``nn.Linear`` with at least ``min_outputs`` outputs (an
+    ``nn.Sequential``, or a :class:`~deepresolve.layers.LayerHead` whose graph ends in
+    one), the part before it, then the target rows of the last weight in float32 (skips
+    the ``(B, C)`` output: 15% of a step for a 21,907-class head on DeepSEA's trunk, 0.3%
+    for its 919 classes, where the plain product keeps results bit-identical to earlier
     versions); else ``head(h)[arange(B), targets]``.
     """
     hook = getattr(head, "class_scores", None)
     if callable(hook):
         return hook
-    last = head[-1] if isinstance(head, nn.Sequential) and len(head) > 1 else None
-    if isinstance(last, nn.Linear) and last.out_features >= min_outputs:
-        body = head[:-1]
+    split = _last_linear(head)
+    if split is not None and split[1].out_features >= min_outputs:
+        features, last = split
 
         def linear_scores(h: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-            out = (body(h).float() * last.weight[targets].float()).sum(1)
+            out = (features(h).float() * last.weight[targets].float()).sum(1)
             return out if last.bias is None else out + last.bias[targets].float()
 
         return linear_scores
@@ -144,6 +148,14 @@ def class_scorer(head: nn.Module, min_outputs: int = LINEAR_COLUMNS_MIN_OUTPUTS)
         return head(h)[torch.arange(len(targets), device=h.device), targets]
 
     return scores
+
+
+def _last_linear(head: nn.Module) -> tuple[Callable, nn.Linear] | None:
+    """``(features, linear)`` with ``head(h) == linear(features(h))``, when it ends in one."""
+    if isinstance(head, nn.Sequential) and len(head) > 1 and isinstance(head[-1], nn.Linear):
+        return head[:-1], head[-1]
+    split = getattr(head, "split_last_linear", None)
+    return split() if callable(split) else None
 
 
 class StartStream:
@@ -488,7 +500,7 @@ class _Outputs:
 
 def resolve(
     head: nn.Module,
-    feature_shape: Sequence[int],
+    feature_shape: Sequence[int] | None = None,
     classes: Sequence[int] | None = None,
     n_init: int = 10,
     l2: float = 1.0,
@@ -510,6 +522,13 @@ def resolve(
     class_names: Sequence[str] | None = None,
     progress: bool = True,
     n_jobs: int = 1,
+    layer: str | None = None,
+    example_input: torch.Tensor | None = None,
+    output: Output = None,
+    logits: bool = True,
+    layout: str | None = None,
+    fixed_inputs: Mapping[str, Any] | None = None,
+    sign_rtol: float = SIGN_RTOL,
 ) -> Resolution:
     """Run DeepResolve on ``head`` for the requested classes.
 
@@ -517,12 +536,17 @@ def resolve(
     ----------
     head
         Module mapping feature maps ``(N, K, W)`` to class logits ``(N, C)`` (scores before
-        sigmoid/softmax). It runs in eval mode (dropout off; its mode is restored
-        afterwards) and is moved to ``device``. If it defines ``class_scores(h (B, K, W),
-        targets (B,)) -> (B,)``, the ascent calls that to score each row on its own class
-        only (``head(h)`` is still called once to count the outputs).
+        sigmoid/softmax); or, with ``layer=``, the whole model, cut at that layer
+        (:func:`deepresolve.layers.cut_model`). It runs in eval mode (dropout off) on
+        ``device``, without side effects: each module's mode is restored afterwards, and a
+        head not already on ``device`` runs as a copy there. If it defines
+        ``class_scores(h (B, K, W), targets (B,)) -> (B,)``, the ascent calls that to score
+        each row on its own class only (``head(h)`` is still called once to count the
+        outputs). An ``nn.Sequential`` head ending in a sigmoid/softmax/softplus loses it
+        (with a notice); another head whose output comes from one is refused (``logits``).
     feature_shape
-        ``(K, W)``: channels and width of the analysed layer (``W = 1`` after global pooling).
+        ``(K, W)``: channels and width of the analysed layer (``W = 1`` after global
+        pooling); taken from the head when it was cut from a model.
     classes
         Output columns to resolve (default: all ``C``).
     n_init
@@ -563,6 +587,25 @@ def resolve(
     n_jobs
         CPU processes for the per-class GMM fits (-1: all cores); worth it for thousands
         of classes. Does not change the result.
+    layer, example_input
+        Cut the model ``head`` at ``layer`` (a module name, or a node name from
+        :func:`deepresolve.layers.cut_points`), given one input of the model ``(1, ...)``;
+        refused with the reason when the layer does not cut the model.
+    output
+        Which output holds the logits: an index or key for models returning tuples or
+        dicts, or a callable ``out -> (N, C)`` (e.g. a profile reduced by
+        :func:`deepresolve.outputs.profile_logit`).
+    logits
+        Remove a final sigmoid/softmax/softplus (default, with a notice): the method
+        maximises logits. ``False`` keeps it.
+    layout
+        How the layer holds its maps: ``"NKW"``, ``"NWK"`` (transformers), ``"NK1W"``
+        (Conv2d), ``"NK"``; default: read from the model when cut at ``layer``, else NKW.
+    fixed_inputs
+        Values of the model's other forward arguments (e.g. control tracks), held fixed.
+    sign_rtol
+        Sign tolerance of the OFIV rule, relative to each class's largest ``|FIV|``
+        (:func:`deepresolve.ofiv.overall_importance`).
 
     Returns
     -------
@@ -572,28 +615,28 @@ def resolve(
     """
     opts = optimizer_defaults(optimizer, steps, patience, n_halvings)
     steps, patience, n_halvings = opts["steps"], opts["patience"], opts["n_halvings"]
-    k, w = _check_args(feature_shape, n_init, l2, lr, steps, batch_size)
     if init not in INITS:
         raise ValueError(f"init must be one of {INITS}, got {init!r}")
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
-    device = get_device(device)
-    was_training = head.training
-    head = head.eval().to(device)
-    try:
-        classes = _check_classes(classes, _probe_outputs(head, k, w, device), class_names)
+    device = get_device(device)  # checked before anything moves
+    head, feature_shape, cut = prepare_head(
+        head, feature_shape, layer=layer, example_input=example_input, output=output,
+        logits=logits, layout=layout, fixed_inputs=fixed_inputs,
+    )  # fmt: skip
+    k, w = _check_args(feature_shape, n_init, l2, lr, steps, batch_size)
+    with on_device(head, device) as run:
+        classes = _check_classes(classes, probe_head(run, k, w, device, logits), class_names)
         n_cls, n_rows = len(classes), len(classes) * n_init
         block = n_rows if batch_size is None else min(batch_size, n_rows)
         starts = StartStream(n_rows, k, w, init, seed, block=block)
         targets = torch.as_tensor(np.repeat(classes, n_init))
         res = ascend(
-            head, starts, targets, l2=l2, steps=steps, lr=lr, patience=patience, tol=tol,
+            run, starts, targets, l2=l2, steps=steps, lr=lr, patience=patience, tol=tol,
             n_halvings=n_halvings, progress=progress, optimizer=optimizer,
             batch_size=batch_size, compact=compact, keep_maps=keep_fims, precision=precision,
             device=device,
         )  # fmt: skip
-    finally:
-        head.train(was_training)
 
     def per_class(x: torch.Tensor, *shape: int) -> np.ndarray:
         return x.view(n_cls, n_init, *shape).numpy()
@@ -601,14 +644,17 @@ def resolve(
     fims = per_class(res.h, k, w).astype(np.float32) if keep_fims else None
     scores = per_class(res.score).astype(np.float64)
     fivs = per_class(res.fiv, k).astype(np.float32)
-    summary = summarize(fivs, scores, max_components=max_components, seed=seed, n_jobs=n_jobs)
+    summary = summarize(fivs, scores, max_components=max_components, seed=seed, n_jobs=n_jobs,
+                        sign_rtol=sign_rtol)  # fmt: skip
     params = dict(
         feature_shape=[k, w], n_init=n_init, l2=l2, steps=steps, lr=lr, seed=seed,
         batch_size=batch_size, patience=patience, tol=tol, n_halvings=n_halvings,
         max_components=max_components, optimizer=optimizer, init=init, precision=precision,
-        compact=compact, device=str(device), row_steps=res.row_steps,
+        compact=compact, device=str(device), row_steps=res.row_steps, sign_rtol=sign_rtol,
     )  # fmt: skip
     params.update(provenance(device, precision))  # + device_name, torch version
+    if cut:
+        params["head"] = cut
     return Resolution(
         fims=fims,
         fivs=fivs,
@@ -649,21 +695,3 @@ def _check_classes(classes, n_out: int, class_names) -> np.ndarray:
     if class_names is not None and len(class_names) != len(classes):
         raise ValueError(f"{len(class_names)} class_names for {len(classes)} classes")
     return classes
-
-
-@torch.no_grad()
-def _probe_outputs(head: nn.Module, k: int, w: int, device: torch.device) -> int:
-    """Number of head outputs; checks the head accepts ``(N, K, W)`` and returns ``(N, C)``."""
-    try:
-        out = head(torch.zeros(2, k, w, device=device))
-    except RuntimeError as err:
-        raise ValueError(
-            f"head does not accept feature maps of shape (N, {k}, {w}): {err}"
-        ) from err
-    if out.ndim != 2 or out.shape[0] != 2:
-        raise ValueError(
-            f"head must return logits (N, C); for input (2, {k}, {w}) it gave {tuple(out.shape)}"
-        )
-    if not torch.isfinite(out).all():
-        raise ValueError("head returned non-finite logits for an all-zero feature map")
-    return int(out.shape[1])

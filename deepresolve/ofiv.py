@@ -98,13 +98,36 @@ def _fit_rows(il: np.ndarray, max_components: int, seed: int) -> list[ComponentF
         return [fit_components(row, max_components, seed) for row in il]
 
 
+# FIVs within this fraction of their class's largest |FIV| count as zero in the OFIV's sign
+# test: a start that ends at an optimum where a channel is 0 returns it as +-(ascent
+# precision) (up to 2e-4 of the class's largest |FIV| on tests/heads.py's MaxHead, Adam
+# or plain ascent), and that noise must not decide which starts are averaged as positive.
+SIGN_RTOL = 1e-2
+
+
+def sign_tolerance(fivs: np.ndarray, rtol: float = SIGN_RTOL) -> np.ndarray:
+    """Per class ``(C, 1, 1)``: ``rtol`` times the class's largest ``|FIV|`` over starts
+    and channels (``fivs (C, T, K)``)."""
+    if rtol < 0:
+        raise ValueError(f"sign_rtol must be >= 0, got {rtol}")
+    return rtol * np.abs(fivs).max(axis=(1, 2), keepdims=True, initial=0.0)
+
+
 def overall_importance(
-    fivs: np.ndarray, weights: np.ndarray, nonadditive: np.ndarray
+    fivs: np.ndarray, weights: np.ndarray, nonadditive: np.ndarray, sign_rtol: float = SIGN_RTOL
 ) -> np.ndarray:
     """OFIV ``(C, K)``: the weighted mean FIV over trials, except for non-additive channels
-    whose sign differs between trials, which average only their positive trials."""
+    whose sign differs between trials, which average only their positive trials.
+
+    A trial is *positive* when its FIV exceeds the class's tolerance,
+    ``sign_rtol * max |FIV|`` over the class's trials and channels
+    (:func:`sign_tolerance`); FIVs within the tolerance count as zero (not positive), as
+    exact zeros would. So a channel whose FIVs are equal in every start gets the same OFIV
+    whatever sign the ascent's last digits give its zeros; ``sign_rtol=0`` is the plain
+    ``FIV > 0`` test.
+    """
     ofiv = weighted_mean(fivs, weights)
-    positive = fivs > 0
+    positive = fivs > sign_tolerance(fivs, sign_rtol)
     inconsistent = positive.any(axis=1) & (~positive).any(axis=1) & nonadditive
     if inconsistent.any():
         w = weights[:, :, None] * positive
@@ -129,11 +152,12 @@ class Summary:
 
 def summarize(
     fivs: np.ndarray, scores: np.ndarray, max_components: int = 3, seed: int = 0,
-    n_jobs: int = 1,
+    n_jobs: int = 1, sign_rtol: float = SIGN_RTOL,
 ) -> Summary:  # fmt: skip
     """Everything DeepResolve derives from an FIV ensemble ``(C, T, K)`` and its class
     scores ``(C, T)``. ``n_jobs``: processes for the per-class GMM fits (joblib; -1 = all
-    cores); the fits are seeded per class, so the result does not depend on it."""
+    cores); the fits are seeded per class, so the result does not depend on it.
+    ``sign_rtol``: see :func:`overall_importance`."""
     fivs = np.asarray(fivs, dtype=np.float64)
     scores = np.asarray(scores, dtype=np.float64)
     if fivs.ndim != 3 or scores.shape != fivs.shape[:2]:
@@ -150,5 +174,5 @@ def summarize(
         n_components=np.array([f.n_components for f in fits], dtype=np.int64),
         bic=np.stack([f.bic for f in fits]) if fits else np.zeros((0, max_components)),
         nonadditive=nonadditive,
-        ofiv=overall_importance(fivs, weights, nonadditive),
+        ofiv=overall_importance(fivs, weights, nonadditive, sign_rtol),
     )

@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import os
 import platform
 import random
+from collections.abc import Iterator
 
 import numpy as np
 import torch
+from torch import nn
 
 
 def get_device(device: str | torch.device | None = None) -> torch.device:
-    """``None``/``"auto"`` -> CUDA when available, else CPU; otherwise ``torch.device(device)``."""
+    """``None``/``"auto"`` -> CUDA when available, else CPU; otherwise ``torch.device(device)``,
+    checked to hold data (``meta`` does not; an absent CUDA device is refused)."""
     if device is None or device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    device = torch.device(device)
+    try:
+        device = torch.device(device)
+    except (RuntimeError, TypeError) as err:
+        raise ValueError(f"device={device!r} is not a torch device: {err}") from err
     if device.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"device={str(device)!r} requested but CUDA is not available")
+    if device.type == "meta":
+        raise ValueError("device='meta' holds no values: choose 'cpu' or 'cuda'")
+    try:
+        torch.empty(1, device=device)
+    except (RuntimeError, AssertionError) as err:
+        raise ValueError(f"device={str(device)!r} cannot hold tensors here: {err}") from err
     return device
 
 
@@ -35,6 +49,34 @@ def provenance(device: str | torch.device, precision: str = "float32") -> dict[s
         "precision": str(precision),
         "torch": str(torch.__version__),
     }
+
+
+def _on(module: nn.Module, device: torch.device) -> bool:
+    tensors = [*module.parameters(), *module.buffers()]
+    return all(_same_device(t.device, device) for t in tensors)
+
+
+def _same_device(a: torch.device, b: torch.device) -> bool:
+    if a.type != b.type:
+        return False
+    default = torch.cuda.current_device() if a.type == "cuda" else None
+    return (default if a.index is None else a.index) == (default if b.index is None else b.index)
+
+
+@contextlib.contextmanager
+def on_device(module: nn.Module, device: str | torch.device) -> Iterator[nn.Module]:
+    """``module`` ready to run on ``device`` in eval mode, without side effects: the module
+    itself when it is already there, else a copy moved there (the caller's stays where it
+    is); every submodule's own train/eval mode is restored on exit."""
+    device = get_device(device)
+    run = module if _on(module, device) else copy.deepcopy(module).to(device)
+    modes = [(m, m.training) for m in run.modules()]
+    run.eval()
+    try:
+        yield run
+    finally:
+        for m, mode in modes:
+            m.training = mode
 
 
 def set_threads(n: int) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+from scipy.cluster.hierarchy import leaves_list, linkage
+from scipy.spatial.distance import squareform
 
 
 def _row_correlation(x: np.ndarray, what: str) -> np.ndarray:
@@ -66,3 +68,18 @@ def weight_cosine(weights: np.ndarray) -> np.ndarray:
     norm = np.linalg.norm(w, axis=1)
     unit = w / np.where(norm > 0, norm, 1.0)[:, None]
     return np.clip(unit @ unit.T, -1.0, 1.0)
+
+
+def similarity_linkage(sim: np.ndarray, method: str = "average") -> np.ndarray:
+    """Hierarchical clustering (SciPy linkage) with distance ``1 - sim``."""
+    sim = np.asarray(sim, dtype=np.float64)
+    dist = np.clip(1.0 - (sim + sim.T) / 2, 0.0, 2.0)
+    np.fill_diagonal(dist, 0.0)
+    return linkage(squareform(dist, checks=False), method=method)
+
+
+def cluster_order(sim: np.ndarray) -> np.ndarray:
+    """Leaf order of :func:`similarity_linkage` (for ordering heat maps)."""
+    if len(sim) < 2:
+        return np.arange(len(sim))
+    return leaves_list(similarity_linkage(sim))

@@ -48,3 +48,20 @@ class AdditiveHead(nn.Module):
 
     def forward(self, h: torch.Tensor) -> torch.Tensor:
         return torch.tanh(h.mean(2)) @ self.a.T
+
+
+class MaxHead(nn.Module):
+    """One logit over K >= 4 channels (W = 1) with two optima:
+
+        S(H) = max(2 (h0 + h1), 3 h2) + 0.1 * sum_{k>=3} tanh(h_k)
+
+    At lambda = 1 a start ends either at h0 = h1 = 1, h2 = 0 or at h0 = h1 = 0, h2 = 1.5,
+    depending on where it starts. Channels 0 and 1 have equal FIVs in every start, so
+    their OFIVs must be equal; at the second optimum both are zero up to the ascent's
+    precision, with signs that differ between the two channels.
+    """
+
+    def forward(self, h: torch.Tensor) -> torch.Tensor:
+        x = h[:, :, 0]
+        a, b = 2 * (x[:, 0] + x[:, 1]), 3 * x[:, 2]
+        return (b + torch.relu(a - b) + 0.1 * torch.tanh(x[:, 3:]).sum(1)).unsqueeze(1)

@@ -305,3 +305,23 @@ def test_class_scores_hook_gives_the_same_resolution(optimizer):
 def test_bad_optimizer_settings_are_rejected(kwargs, match):
     with pytest.raises(ValueError, match=match):
         deepresolve.resolve(linear_head(3, 1, 2), (3, 1), n_init=2, progress=False, **kwargs)
+
+
+def test_channels_with_equal_fivs_in_every_start_get_equal_ofivs():
+    """MaxHead: channels 0 and 1 have equal FIVs in every start (1 at one optimum, 0 up to
+    the ascent's precision at the other); the OFIV's sign test must not read that noise."""
+    from deepresolve.ofiv import summarize
+    from tests.heads import MaxHead
+
+    res = deepresolve.resolve(MaxHead(), (8, 1), n_init=10, seed=1, progress=False)
+    fiv = res.fivs[0]
+    at_one = fiv[:, 0] > 0.5
+    assert 0 < at_one.sum() < 10  # both optima are reached
+    np.testing.assert_allclose(fiv[at_one, :2], 1.0, atol=1e-3)
+    np.testing.assert_allclose(fiv[~at_one, :2], 0.0, atol=1e-3)
+    assert res.nonadditive[0, :3].all()
+    np.testing.assert_allclose(res.ofiv[0, 0], res.ofiv[0, 1], atol=1e-3)
+    np.testing.assert_allclose(res.ofiv[0, :2], 1.0, atol=1e-3)  # the positive starts
+    # the same FIVs without the tolerance: the zeros' signs split the two channels
+    plain = summarize(res.fivs, res.scores, sign_rtol=0).ofiv[0]
+    assert abs(plain[0] - plain[1]) > 0.1

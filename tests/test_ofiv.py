@@ -67,3 +67,34 @@ def test_gmm_fits_split_over_workers_give_the_same_summary():
         two = summarize(fivs, scores, seed=2, n_jobs=2)
     for name in ("n_components", "bic", "nonadditive", "ofiv"):
         np.testing.assert_array_equal(getattr(two, name), getattr(one, name))
+
+
+def test_fivs_within_the_sign_tolerance_count_as_zero():
+    # Channels 0 and 1 are equal in every start up to +-1e-5 noise at their zero optimum;
+    # channel 2 is a sign-inconsistent channel well outside the tolerance.
+    fivs = np.array([[[1.0, 1.0, 0.8], [1e-5, -1e-5, -0.6], [-1e-5, 1e-5, 0.7],
+                      [1.0, 1.0, -0.5]]])  # fmt: skip
+    weights, nonadditive = np.ones((1, 4)), np.ones((1, 3), bool)
+    ofiv = overall_importance(fivs, weights, nonadditive)
+    assert ofiv[0, 0] == ofiv[0, 1] == pytest.approx(1.0)  # positive starts only
+    assert ofiv[0, 2] == pytest.approx(0.75)
+    exact = fivs.copy()
+    exact[np.abs(exact) < 1e-4] = 0.0  # the documented rule with exact zeros
+    np.testing.assert_allclose(overall_importance(exact, weights, nonadditive, sign_rtol=0), ofiv)
+    # without a tolerance the noise decides: channel 0 averages starts 0, 1, 3; channel 1
+    # starts 0, 2, 3
+    plain = overall_importance(fivs, weights, nonadditive, sign_rtol=0)
+    assert plain[0, 0] == pytest.approx((2 + 1e-5) / 3) and plain[0, 0] == plain[0, 1]
+    fivs[0, 2, 1] = -2e-5  # channel 1 now has one positive start fewer than channel 0
+    assert overall_importance(fivs, weights, nonadditive, sign_rtol=0)[0, 1] == 1.0
+    assert overall_importance(fivs, weights, nonadditive)[0, 1] == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="sign_rtol"):
+        overall_importance(fivs, weights, nonadditive, sign_rtol=-1)
+
+
+def test_tolerance_is_relative_to_each_class():
+    # the same FIVs scaled by 1e-3 in a second class: the same OFIVs, scaled
+    fivs = np.array([[[1.0, 1e-5], [1.0, -0.5], [1e-5, 0.4]]])
+    both = np.concatenate([fivs, fivs * 1e-3])
+    ofiv = overall_importance(both, np.ones((2, 3)), np.ones((2, 2), bool))
+    np.testing.assert_allclose(ofiv[1], ofiv[0] * 1e-3)

@@ -1,2 +1,3 @@
-"""Reusable plotting for DeepResolve results: sequence logos of filters and motifs, and
-signed importance dots (FIVs, OFIVs)."""
+"""Reusable plotting for DeepResolve results: sequence logos of filters and motifs,
+signed importance dots (FIVs, OFIVs), and the pictures of one resolution
+(:mod:`deepresolve.plotting.resolution`: FIV ensemble, OFIVs, class similarity)."""

@@ -13,10 +13,12 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 from scipy.cluster.hierarchy import fcluster, leaves_list, linkage
-from scipy.spatial.distance import squareform
 from scipy.stats import spearmanr
 
 from deepresolve.paper.deepsea.compendium import class_kind, factor_of
+from deepresolve.similarity import cluster_order, similarity_linkage
+
+__all__ = ["cluster_order", "similarity_linkage"]  # the library's, used here and by Fig 7
 
 KIND_ORDER = ("DNase", "TF", "Histone")
 
@@ -56,21 +58,6 @@ def dnase_association(
     table["score"] = table["n_positive"] - table["n_negative"]
     table["hi"], table["lo"] = hi, lo
     return table.sort_values(["score", "class"], ascending=[False, True], kind="stable")
-
-
-def similarity_linkage(sim: np.ndarray, method: str = "average") -> np.ndarray:
-    """Hierarchical clustering (SciPy linkage) with distance ``1 - sim``."""
-    sim = np.asarray(sim, dtype=np.float64)
-    dist = np.clip(1.0 - (sim + sim.T) / 2, 0.0, 2.0)
-    np.fill_diagonal(dist, 0.0)
-    return linkage(squareform(dist, checks=False), method=method)
-
-
-def cluster_order(sim: np.ndarray) -> np.ndarray:
-    """Leaf order of :func:`similarity_linkage` (for ordering heat maps)."""
-    if len(sim) < 2:
-        return np.arange(len(sim))
-    return leaves_list(similarity_linkage(sim))
 
 
 def bicluster_order(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -12,52 +12,14 @@ from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from deepresolve.motifs.pwm import filter_pwms
-from deepresolve.plotting.importance import signed_dots
 from deepresolve.plotting.logos import draw_logo
+from deepresolve.plotting.resolution import draw_fiv_ensemble
 from deepresolve.resolution import Resolution
 
-
-def draw_fiv_ensemble(
-    ax: Axes,
-    res: Resolution,
-    class_index: int = 0,
-    channel_labels: Mapping[int, str] | None = None,
-    legend: bool = True,
-) -> None:
-    """Figure 2's main panel on ``ax``: one row of signed FIV dots per start, the IL row,
-    the OFIV row and stars on non-additive channels, one column per channel.
-    ``channel_labels`` (channel -> text) are printed under their column, in bold."""
-    fivs, il, ofiv = res.fivs[class_index], res.il[class_index], res.ofiv[class_index]
-    nonadd = res.nonadditive[class_index]
-    t, k = fivs.shape
-    scale = float(np.abs(fivs).max())
-    for i in range(t):
-        signed_dots(ax, -i, fivs[i], scale)
-    y_il, y_ofiv = -t - 0.8, -t - 2.2
-    il_scale = float(il.max()) if il.max() > 0 else 1.0
-    ax.scatter(np.arange(k), np.full(k, y_il), s=260 * il / il_scale,
-               c=plt.cm.Greys(0.25 + 0.75 * il / il_scale), linewidths=0)  # fmt: skip
-    signed_dots(ax, y_ofiv, ofiv, float(np.abs(ofiv).max()))
-    ax.scatter(np.flatnonzero(nonadd), np.full(int(nonadd.sum()), y_ofiv - 0.9), marker="*",
-               s=110, c="k", label="non-additive")  # fmt: skip
-    row_names = [f"FIV {i + 1}" for i in range(t)] + [f"IL (max {il.max():.2g})", "OFIV"]
-    ax.set_yticks([-i for i in range(t)] + [y_il, y_ofiv], row_names, fontsize=8)
-    ax.set_xticks(np.arange(k), [str(c) for c in range(k)], fontsize=7)
-    for c, text in (channel_labels or {}).items():
-        ax.text(c, y_ofiv - 1.45, text, ha="center", va="top", fontsize=6.5, fontweight="bold",
-                rotation=90)  # fmt: skip
-    ax.set_xlim(-0.6, k - 0.4)
-    ax.set_ylim(y_ofiv - (3.4 if channel_labels else 1.5), 0.8)
-    ax.axhline(-t + 0.4, color="0.8", lw=0.6)
-    ax.tick_params(axis="x", length=0)
-    for side in ("top", "right", "bottom"):
-        ax.spines[side].set_visible(False)
-    if legend and nonadd.any():
-        ax.legend(loc="upper right", bbox_to_anchor=(1.0, 1.08), fontsize=8, frameon=False)
+__all__ = ["draw_fiv_ensemble", "plot_fig2"]  # the panel is the library's
 
 
 def plot_fig2(

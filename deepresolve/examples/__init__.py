@@ -1,0 +1,2 @@
+"""Published genomic architectures re-implemented for examples and tests
+(:mod:`deepresolve.examples.architectures`)."""
