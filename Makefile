@@ -7,7 +7,7 @@ CORES ?= 2
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup tomtom run report test test-slurm slurm-packages lint clean
+.PHONY: setup tomtom meme run report test test-slurm slurm-packages lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,15 +21,20 @@ $(JANGGU): $(VENV)/.installed
 
 setup: $(VENV)/.installed $(JANGGU)
 
-# MEME 5.4.1 tomtom, built from source when it is not on PATH (about a minute).
-tomtom: setup
-	@command -v tomtom >/dev/null || PYTHON=$(BIN)/python bash envs/build_tomtom.sh .tools
+# MEME 5.4.1's tomtom and fimo, each built from source into .tools/bin when it is neither
+# on PATH nor there (about a minute).
+MEME_PROGRAMS := tomtom fimo
+meme: setup
+	@missing=$$(for p in $(MEME_PROGRAMS); do command -v $$p >/dev/null || \
+		[ -x .tools/bin/$$p ] || echo $$p; done); \
+	[ -z "$$missing" ] || PYTHON=$(BIN)/python bash envs/build_meme.sh .tools $$missing
+tomtom: meme
 
-run: setup tomtom
+run: setup meme
 	$(BIN)/snakemake --cores $(CORES)
 	$(BIN)/snakemake --cores $(CORES) --report results/report.html
 
-test: setup tomtom
+test: setup meme
 	$(BIN)/python -m pytest -q
 
 # Debian's SLURM 22.05 and munge, only when missing.
