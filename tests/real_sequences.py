@@ -7,23 +7,15 @@ its parent folder).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.authors_mirror import _CANDIDATES
+from tests.authors_mirror import find_shared
 
 
 def find_real_sequences() -> Path | None:
-    env = os.environ.get("DEEPRESOLVE_REAL_SEQUENCES")
-    if env:
-        return Path(env)
-    for base in _CANDIDATES:
-        path = base / "data" / "real-chipseq"
-        if (path / "SHA256SUMS").is_file():
-            return path
-    return None
+    return find_shared("real-chipseq", "DEEPRESOLVE_REAL_SEQUENCES", ("SHA256SUMS",))
 
 
 REAL = find_real_sequences()

@@ -170,8 +170,10 @@ def test_scan_regions_merge_peaks_and_reach_one_motif_width_minus_one_beyond():
     ]  # fmt: skip
     with pytest.raises(KeyError, match="chrZ"):
         scan_regions(peaks.assign(chrom="chrZ"), {"c": 100}, 5)
-    with pytest.raises(ValueError, match="past the end of c"):
-        scan_regions(peaks, {"c": 99}, 5)
+    clipped = scan_regions(peaks.assign(end=peaks["end"] + [0, 0, 0, 7]), {"c": 100}, 5)
+    assert clipped.values.tolist() == regions.values.tolist()  # a peak past the end: clipped
+    with pytest.raises(ValueError, match="starts past the end of c"):
+        scan_regions(peaks, {"c": 95}, 5)
 
 
 def test_split_never_puts_overlapping_windows_on_both_sides():

@@ -6,16 +6,10 @@ import pandas as pd
 
 import deepresolve.paper.workflow
 from deepresolve.io import read_tsv, write_tsv
-from deepresolve.motifs.jaspar import experiment_motifs
+from deepresolve.paper.tfpanel.data import source_experiments
 
 sm = snakemake  # noqa: F821
 deepresolve.paper.workflow.setup(sm)
-table = experiment_motifs(sm.input.table, sm.params.release).set_index("experiment")
-missing = set(sm.params.names) - set(table.index)
-if missing:
-    raise KeyError(f"{sm.input.table}: no experiments {sorted(missing)[:5]}")
-table = table.loc[list(sm.params.names)].reset_index()
-table = table.rename(columns={"jaspar_id": "jaspar_ids"}).assign(source="encode_fimo")
+table = source_experiments(sm.input.table, sm.params.release, sm.params.names, "encode_fimo")
 counts = pd.concat([read_tsv(p) for p in sm.input.counts]).rename(columns={"motif": "fimo_motif"})
-table = table[["experiment", "tf", "jaspar_ids", "source", "match"]].merge(counts, on="experiment")
-write_tsv(sm.output.table, table)
+write_tsv(sm.output.table, table.merge(counts, on="experiment"))

@@ -20,16 +20,15 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from deepresolve.motifs.jaspar import MotifSet, write_meme
+from deepresolve.motifs.meme_binary import find_meme_program
 
 __all__ = ["COLUMNS", "THRESHOLD", "find_fimo", "motif_pseudocount", "fimo"]
 
@@ -39,24 +38,13 @@ PSEUDOCOUNT = 0.1  # MEME's default --motif-pseudo
 SITES = 20  # MEME's DEFAULT_SITE_COUNT when a motif file gives no nsites
 BIN_SIZE = 0.01  # memelite's score bins (bits); its default 0.1 misses instances near the threshold
 ENV_VAR = "DEEPRESOLVE_FIMO"
-_REPO_FIMO = Path(__file__).resolve().parents[2] / ".tools" / "bin" / "fimo"
 
 
 def find_fimo() -> str | None:
     """Path of MEME's ``fimo``: ``$DEEPRESOLVE_FIMO``, else ``fimo`` on ``PATH``, else
     ``<repo>/.tools/bin/fimo`` (built by ``bash envs/build_meme.sh``); ``None`` when there
     is none. A ``$DEEPRESOLVE_FIMO`` that is not an executable file raises ``ValueError``."""
-    env = os.environ.get(ENV_VAR)
-    if env:
-        if not (os.path.isfile(env) and os.access(env, os.X_OK)):
-            raise ValueError(f"${ENV_VAR}={env!r} is not an executable file")
-        return env
-    on_path = shutil.which("fimo")
-    if on_path:
-        return on_path
-    if _REPO_FIMO.is_file() and os.access(_REPO_FIMO, os.X_OK):
-        return str(_REPO_FIMO)
-    return None
+    return find_meme_program("fimo", ENV_VAR)
 
 
 def motif_pseudocount(

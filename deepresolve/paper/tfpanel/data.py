@@ -71,6 +71,23 @@ def read_experiments(path: str | os.PathLike) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
+def source_experiments(
+    table: str | os.PathLike, release: str, names: Sequence[str], source: str
+) -> pd.DataFrame:
+    """The experiment table of the ENCODE experiments ``names`` (in that order) of one
+    source (``encode_fimo``, ``zeng``): ``experiment, tf, jaspar_ids`` (the TF's motif in
+    ``release``, empty where it has none: always a miss), ``source``, ``match``, from
+    ``resources/tfpanel/experiments.tsv``; ``KeyError`` naming experiments it lacks."""
+    from deepresolve.motifs.jaspar import experiment_motifs
+
+    motifs = experiment_motifs(table, release).set_index("experiment")
+    missing = [n for n in names if n not in motifs.index]
+    if missing:
+        raise KeyError(f"{os.fspath(table)}: no experiments {missing[:5]}")
+    out = motifs.loc[list(names)].reset_index().rename(columns={"jaspar_id": "jaspar_ids"})
+    return out.assign(source=source)[[*EXPERIMENT_COLUMNS, "match"]]
+
+
 def jaspar_ids(row: pd.Series | dict) -> list[str]:
     """The JASPAR ids of one experiment-table row (none for an empty or missing value)."""
     value = row["jaspar_ids"]

@@ -70,8 +70,9 @@ def scan_regions(peaks: pd.DataFrame, sizes: dict[str, int], width: int) -> pd.D
     """The stretches of genome to scan for instances overlapping ``peaks`` (columns
     ``chrom, start, end``): overlapping or touching peaks merged into a ``core``
     (``core_start``, ``core_end``), extended by ``width - 1`` bases on either side within
-    the chromosome (``start``, ``end``). Raises ``KeyError`` naming a peak chromosome the
-    genome lacks and ``ValueError`` for a peak past a chromosome end."""
+    the chromosome (``start``, ``end``). A peak ending past its chromosome's end is clipped
+    to it. Raises ``KeyError`` naming a peak chromosome the genome lacks and ``ValueError``
+    for a peak starting past a chromosome's end (peaks of another assembly)."""
     if width < 1:
         raise ValueError(f"motif width must be >= 1, got {width}")
     rows = []
@@ -79,9 +80,12 @@ def scan_regions(peaks: pd.DataFrame, sizes: dict[str, int], width: int) -> pd.D
         if chrom not in sizes:
             raise KeyError(f"peaks on {chrom!r}, which the genome does not have")
         group = group.sort_values(["start", "end"])
-        if (group["end"] > sizes[chrom]).any():
-            raise ValueError(f"a peak runs past the end of {chrom} ({sizes[chrom]} bp)")
-        starts, ends = group["start"].to_numpy(), group["end"].to_numpy()
+        if (group["start"] >= sizes[chrom]).any():
+            raise ValueError(
+                f"a peak starts past the end of {chrom} ({sizes[chrom]} bp): another assembly?"
+            )
+        starts = group["start"].to_numpy()
+        ends = np.minimum(group["end"].to_numpy(), sizes[chrom])  # a peak end past it: clipped
         reach = np.maximum.accumulate(ends)
         new = np.r_[True, starts[1:] > reach[:-1]]  # touching peaks (start == end) merge
         core_start = starts[new]
