@@ -7,7 +7,7 @@ CORES ?= 2
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup janggu tomtom run report readme readme-check test test-slurm slurm-packages lint clean
+.PHONY: setup janggu tomtom meme run report readme readme-check test test-slurm slurm-packages lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,11 +22,16 @@ setup: $(VENV)/.installed
 janggu: setup
 	$(BIN)/snakemake --cores 1 --nolock tfpanel_fetch_janggu
 
-# MEME 5.4.1 tomtom, built from source when it is not on PATH (about a minute).
-tomtom: setup
-	@command -v tomtom >/dev/null || PYTHON=$(BIN)/python bash envs/build_tomtom.sh .tools
+# MEME 5.4.1's tomtom and fimo, each built from source into .tools/bin when it is neither
+# on PATH nor there (about a minute).
+MEME_PROGRAMS := tomtom fimo
+meme: setup
+	@missing=$$(for p in $(MEME_PROGRAMS); do command -v $$p >/dev/null || \
+		[ -x .tools/bin/$$p ] || echo $$p; done); \
+	[ -z "$$missing" ] || PYTHON=$(BIN)/python bash envs/build_meme.sh .tools $$missing
+tomtom: meme
 
-run: setup tomtom
+run: setup meme
 	$(BIN)/snakemake --cores $(CORES)
 	$(BIN)/snakemake --cores $(CORES) --report results/report.html
 
@@ -37,7 +42,7 @@ readme: setup
 readme-check: setup
 	$(BIN)/python -m deepresolve.paper.summary results --check README.md
 
-test: setup tomtom janggu
+test: setup meme janggu
 	$(BIN)/python -m pytest -q
 
 # Debian's SLURM 22.05 and munge, only when missing.

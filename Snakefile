@@ -2,6 +2,7 @@
 #   snakemake --cores 2                                   # default config, offline
 #   snakemake --cores 16 --configfile config/paper.yaml   # paper scale, real data
 #   snakemake --cores 2 --configfile config/authors.yaml  # the authors' own 422 models
+#   snakemake --cores 2 --configfile config/real.yaml --config real_sequences=file:///...
 #   snakemake --workflow-profile profiles/slurm --configfile config/paper.yaml
 #   snakemake --report results/report.html                # HTML report of the last run
 from snakemake.utils import min_version
@@ -21,6 +22,7 @@ include: "rules/tfpanel.smk"
 include: "rules/deepsea.smk"
 include: "rules/authors.smk"
 include: "rules/report.smk"
+include: "rules/real.smk"
 
 
 rule all:

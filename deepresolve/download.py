@@ -88,6 +88,47 @@ def fetch(
     raise DownloadError(f"could not fetch {url} to {path}:\n  " + "\n  ".join(errors))
 
 
+_DIGEST_LENGTH = {"md5": 32, "sha256": 64}
+
+
+def read_checksums(path: str | os.PathLike, alg: str = "md5") -> dict[str, str]:
+    """A folder's checksum listing (``md5sum.txt``, ``SHA256SUMS``: ``<digest>  <name>``
+    per line, ``*`` before binary names, as ``md5sum``/``sha256sum`` write) as name ->
+    digest; raises ``ValueError`` naming the file and line on anything else, or when it
+    lists nothing."""
+    if alg not in _DIGEST_LENGTH:
+        raise ValueError(f"alg must be one of {sorted(_DIGEST_LENGTH)}, got {alg!r}")
+    path = Path(path)
+    sums = {}
+    try:
+        text = path.read_text()
+    except UnicodeDecodeError as err:
+        raise ValueError(f"{path}: not a {alg} checksum listing ({err})") from err
+    for i, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        digest, _, name = line.strip().partition(" ")
+        name = name.strip().lstrip("*")
+        hexdigits = all(c in "0123456789abcdefABCDEF" for c in digest)
+        if len(digest) != _DIGEST_LENGTH[alg] or not hexdigits or not name:
+            raise ValueError(f"{path}: line {i} is not '<{alg}>  <file name>': {line[:80]!r}")
+        sums[name] = digest.lower()
+    if not sums:
+        raise ValueError(f"{path}: lists no files")
+    return sums
+
+
+def fetch_listed(url: str, path: str | os.PathLike, md5sums: str | os.PathLike, **kwargs) -> Path:
+    """:func:`fetch` ``url`` to ``path``, checked against the md5 that the folder's listing
+    ``md5sums`` (a downloaded ``md5sum.txt``, :func:`read_checksums`) gives for the URL's
+    file name; ``KeyError`` naming both when the listing lacks it."""
+    name = unquote(urlparse(url).path).rsplit("/", 1)[-1]
+    sums = read_checksums(md5sums, "md5")
+    if name not in sums:
+        raise KeyError(f"{md5sums} lists no md5 for {name!r} (of {url})")
+    return fetch(url, path, known_hash=f"md5:{sums[name]}", **kwargs)
+
+
 def file_hash(path: str | os.PathLike, alg: str = "sha256") -> str:
     """``"alg:hexdigest"`` of a file, in the form ``known_hash`` takes."""
     return f"{alg}:{pooch.file_hash(str(path), alg=alg)}"

@@ -1,47 +1,5 @@
 #!/usr/bin/env bash
-# Build the MEME suite `tomtom` binary (MEME 5.4.1) from the source vendored in the
-# PyPI sdist of pymemesuite 0.1.0a4, for machines without conda/bioconda.
+# MEME 5.4.1's `tomtom` (and `fimo`) without conda: see envs/build_meme.sh, which this calls.
 #
-#   bash envs/build_tomtom.sh [PREFIX]     # installs PREFIX/bin/tomtom (default: .tools)
-#
-# The sdist comments out die() and myassert() in src/utils.c and omits the doc/ and
-# tests/ Makefile.in files that configure expects; this script restores the former and
-# stubs the latter. Takes about a minute on 2 cores.
-set -euo pipefail
-prefix=$(realpath -m "${1:-.tools}")
-if [ -x "$prefix/bin/tomtom" ]; then echo "tomtom already at $prefix/bin/tomtom"; exit 0; fi
-python=${PYTHON:-python3}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-"$python" -m pip download --quiet --no-deps --no-binary pymemesuite pymemesuite==0.1.0a4 -d "$work"
-tar -xzf "$work"/pymemesuite-0.1.0a4.tar.gz -C "$work"
-meme="$work/pymemesuite-0.1.0a4/vendor/meme"
-# Restore die() and myassert(): uncomment the block between their definitions.
-"$python" - "$meme/src/utils.c" <<'PY'
-import re, sys
-path = sys.argv[1]
-lines = open(path).read().split("\n")
-start = next(i for i, l in enumerate(lines) if l.startswith("//void die"))
-end = next(i for i, l in enumerate(lines) if i > start and "mm_malloc" in l)
-for i in range(start, end):
-    if lines[i].startswith("//"):
-        lines[i] = lines[i][2:]
-open(path, "w").write("\n".join(lines))
-PY
-# Stub every Makefile.in that configure.ac lists but the sdist lacks.
-grep -o '[A-Za-z0-9_./-]*Makefile\b' "$meme/configure.ac" | sort -u | while read -r mk; do
-  if [ ! -f "$meme/$mk.in" ]; then
-    mkdir -p "$(dirname "$meme/$mk")"
-    printf 'all:\ninstall:\nclean:\ncheck:\n.PHONY: all install clean check\n' > "$meme/$mk.in"
-  fi
-done
-cd "$meme"
-./configure --prefix="$work/install" >"$work/configure.log" 2>&1 \
-  || { tail -40 "$work/configure.log"; exit 1; }
-# `make tomtom` alone skips automake's BUILT_SOURCES, so generate them first.
-make -C src dir.h projrel.h citation.js.h >"$work/make.log" 2>&1 || { tail -40 "$work/make.log"; exit 1; }
-make -j"$(nproc)" -C src tomtom >>"$work/make.log" 2>&1 || { tail -40 "$work/make.log"; exit 1; }
-mkdir -p "$prefix/bin"
-install -m 755 src/tomtom "$prefix/bin/tomtom.tmp"
-mv "$prefix/bin/tomtom.tmp" "$prefix/bin/tomtom"
-echo "built $prefix/bin/tomtom"
+#   bash envs/build_tomtom.sh [PREFIX]     # PREFIX/bin/{tomtom,fimo} (default: .tools)
+exec bash "$(dirname "$0")/build_meme.sh" "${1:-.tools}" tomtom fimo

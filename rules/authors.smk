@@ -2,9 +2,9 @@
 # trained TF models (lgsaber/DeepResolve, pinned commit), downloaded md5-checked from
 # config["authors_models_url"]. DeepResolve with the ascent calibrated on the authors'
 # stored results, enhanced DeepMotif, Table 1 by the authors' protocol (MEME tomtom against
-# the TF's own motif, E-value) and by the whole-collection one, Figures S1 and S5; with the
-# Zeng et al. sequences (authors.sequences: zeng) also the layer baselines, Figure 5 and
-# the rank tests. The Python side lives in deepresolve/paper/tfpanel/ (authors, keras,
+# the TF's own motif, E-value) and by the whole-collection one, Figures S1 and S5; with
+# sequences (authors.sequences: encode_fimo, the paper's data; or zeng) also the layer
+# baselines, Figure 5 and the rank tests. The Python side lives in deepresolve/paper/tfpanel/ (authors, keras,
 # calibration, own_motif).
 
 AUT = f"{RESULTS}/authors"
@@ -217,13 +217,13 @@ rule authors_figS5:
         "../workflow_scripts/authors_figS5.py"
 
 
-# --- with the Zeng et al. sequences (authors.sequences: zeng) -------------------------
+# --- with sequences (authors.sequences: encode_fimo or zeng, built by the tfpanel rules) ---
 rule authors_baselines:
     input:
         model=f"{AUT}/panel.pt",
         experiments=f"{AUT}/experiments.tsv",
         data=expand(
-            f"{RESULTS}/tfpanel/data/{{experiment}}/train.data",
+            f"{RESULTS}/tfpanel/data/{AUCFG['sequences']}/{{experiment}}/train.data",
             experiment=authors_experiments(),
         ),
     output:
@@ -297,7 +297,7 @@ AUTHORS_FINAL = [
     figure("figS1_authors", "Authors' models", "Figure S1"),
     figure("figS5_authors", "Authors' models", "Figure S5"),
 ]
-if AUCFG["sequences"] == "zeng":
+if AUCFG["sequences"] != "none":
     AUTHORS_FINAL += [
         table("table1_authors_rank_tests", "Authors' models", "Table 1 rank tests"),
         figure("fig5_authors", "Authors' models", "Figure 5"),

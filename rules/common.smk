@@ -2,6 +2,7 @@
 # each analysis keeps its rules in its own file and appends its final outputs to FINAL.
 import json
 import os
+import posixpath
 import re
 from urllib.parse import urlparse
 
@@ -161,8 +162,11 @@ def provenance_inputs(wildcards):
         res.append(f"{RESULTS}/authors/resolution.npz")
         models.append(f"{RESULTS}/authors/panel.pt")
         tomtom.append(f"{TABLES}/table1_authors.tsv")
-        if config["authors"]["sequences"] == "zeng":
+        if config["authors"]["sequences"] != "none":
             tomtom.append(f"{TABLES}/table1_authors_rank_tests.tsv")
+    if "real" in chosen:
+        models += [f"{RESULTS}/real/{m}.pt" for m in ("retrained", "authors")]
+        tomtom.append(f"{TABLES}/real_retrain.tsv")
     # every other final table too: run.json is rewritten (with the commit of that moment)
     # whenever a result changes, and only then
     others = [t for t in final_tables(wildcards) if t not in tomtom and t != RUN_PROVENANCE]
@@ -184,33 +188,78 @@ CONFIGFILES = sorted(
 
 # --- tfpanel: experiment names per source, known when the workflow is parsed ----------
 TFPANEL_JANGGU = ["JangguOct4", "JangguMafk"]
+TFPANEL_SOURCES = ("simulated", "janggu", "encode_fimo", "zeng")  # panel order
+# Sources of the 422 ENCODE experiments (one per run: they name the same experiments).
+TFPANEL_ENCODE_SOURCES = ("encode_fimo", "zeng")
+if {"encode_fimo", "zeng"} <= set(config["tfpanel"]["sources"]):
+    raise ValueError(
+        "tfpanel.sources: encode_fimo and zeng name the same experiments; choose one"
+    )
+# Downloads of the encode_fimo source (peaks, genome): a folder of their own, not the source tree.
 
 
 def tfpanel_experiments(source=None):
     """Experiment names of the TF panel, of one source or (``None``) of all, in panel order."""
     cfg = config["tfpanel"]
-    names = {"simulated": [], "janggu": [], "zeng": []}
+    names = {s: [] for s in TFPANEL_SOURCES}
     if "simulated" in cfg["sources"]:
         names["simulated"] = [f"Sim{i + 1:02d}" for i in range(cfg["n_simulated"])]
     if "janggu" in cfg["sources"]:
         names["janggu"] = list(TFPANEL_JANGGU)
-    if "zeng" in cfg["sources"]:
-        import pandas as pd
-
-        table = pd.read_csv(cfg["experiments_table"], sep="\t", comment="#", dtype=str)
-        names["zeng"] = list(table["experiment"])[: cfg.get("max_experiments") or None]
+    for encode in TFPANEL_ENCODE_SOURCES:
+        if encode in cfg["sources"]:
+            names[encode] = tfpanel_table_experiments()
     if source is not None:
         return names[source]
-    return [n for s in ("simulated", "janggu", "zeng") for n in names[s]]
+    return [n for s in TFPANEL_SOURCES for n in names[s]]
+
+
+def tfpanel_table_experiments():
+    """The experiments of tfpanel.experiments_table (its first max_experiments)."""
+    import pandas as pd
+
+    cfg = config["tfpanel"]
+    table = pd.read_csv(cfg["experiments_table"], sep="\t", comment="#", dtype=str)
+    return list(table["experiment"])[: cfg.get("max_experiments") or None]
+
+
+def tfpanel_data_dir(source):
+    """Folder holding ``<experiment>/{train,test}.data`` of a source's experiments: the
+    ENCODE experiments of encode_fimo and zeng each under their own source folder."""
+    base = f"{RESULTS}/tfpanel/data"
+    return f"{base}/{source}" if source in TFPANEL_ENCODE_SOURCES else base
+
+
+def tfpanel_folders():
+    """The data folder of every panel experiment, in panel order."""
+    return [
+        f"{tfpanel_data_dir(s)}/{n}" for s in TFPANEL_SOURCES for n in tfpanel_experiments(s)
+    ]
 
 
 def tfpanel_data(source=None):
     """Train and test files of the panel's experiments (of one source, or all)."""
-    return expand(
-        f"{RESULTS}/tfpanel/data/{{experiment}}/{{split}}.data",
-        experiment=tfpanel_experiments(source),
-        split=["train", "test"],
-    )
+    sources = TFPANEL_SOURCES if source is None else [source]
+    return [
+        f"{tfpanel_data_dir(s)}/{n}/{split}.data"
+        for s in sources
+        for n in tfpanel_experiments(s)
+        for split in ("train", "test")
+    ]
+
+
+def tfpanel_genome_download():
+    """Where the genome is downloaded to (gzip, as published)."""
+    name = posixpath.basename(config["tfpanel"]["encode_fimo"]["genome_url"])
+    return f"{DOWNLOADS}/genome/{name}"
+
+
+def tfpanel_genome():
+    """The encode_fimo genome as bgzip (pyfaidx) and its two index files."""
+    name = posixpath.basename(config["tfpanel"]["encode_fimo"]["genome_url"])
+    stem = name.removesuffix(".gz").removesuffix(".fa").removesuffix(".fasta")
+    bgz = f"{DOWNLOADS}/genome/{stem}.bgzf.fa.gz"
+    return {"fasta": bgz, "fai": f"{bgz}.fai", "gzi": f"{bgz}.gzi"}
 
 
 # --- deepsea: which files exist depends on the model source ---------------------------
@@ -291,8 +340,17 @@ def authors_model_files():
 
 
 def authors_sequence_inputs(wildcards):
-    """With sequences (authors.sequences: zeng): the layer-baseline scores and filter
-    activations of the authors' models, else nothing."""
-    if config["authors"]["sequences"] == "zeng":
+    """With sequences (authors.sequences: encode_fimo or zeng): the layer-baseline scores
+    and filter activations of the authors' models, else nothing."""
+    if config["authors"]["sequences"] != "none":
         return {"scores": f"{RESULTS}/authors/filter_scores.npz"}
     return {}
+
+
+# --- real: the sequence sets of real_sequences (their experiments are read by the scripts)
+if "real" in config["analyses"] and not config["real_sequences"]:
+    raise ValueError(
+        "the real analysis needs real_sequences: the URL of a folder laid out like "
+        "shared/data/real-chipseq (--config real_sequences=file:///.../real-chipseq)"
+    )
+

@@ -1,11 +1,13 @@
 # Rules of the tfpanel analysis (see CONTRIBUTING.md for conventions).
-# A panel of TF-binding CNNs (paper: 422 Zeng et al. 2016 ChIP-seq experiments; default:
+# A panel of TF-binding CNNs (paper: 422 ENCODE ChIP-seq experiments, 101-bp windows
+# centred on FIMO instances of the TF's motif in the peaks, source encode_fimo; default:
 # simulated experiments plus janggu's Oct4/MafK peaks), trained as one batched network;
 # DeepResolve and the baselines rank each model's filters, TOMTOM matches them to the
 # TF's JASPAR motif: Table 1 and its rank tests, Figures 5 and S5, test AUCs, motif map.
 
 TFP = f"{RESULTS}/tfpanel"
 TFCFG = config["tfpanel"]
+ENCODE = TFCFG["encode_fimo"]
 
 
 rule tfpanel_simulate:
@@ -75,7 +77,7 @@ rule tfpanel_download:
         experiment=r"wgEncode\w+",
         split=r"train|test",
     output:
-        data=f"{TFP}/data/{{experiment}}/{{split}}.data",
+        data=f"{TFP}/data/zeng/{{experiment}}/{{split}}.data",
     params:
         url=lambda wc: f"{TFCFG['zeng_url']}/{wc.experiment}/{wc.split}.data",
     log:
@@ -90,6 +92,166 @@ rule tfpanel_download:
         ENV_PY
     script:
         "../workflow_scripts/tfpanel_download.py"
+
+
+# --- encode_fimo: the paper's construction (ENCODE peaks + genome + FIMO -> windows) ---
+rule tfpanel_encode_md5sums:
+    output:
+        md5sums=f"{DOWNLOADS}/encode/md5sum.txt",
+    params:
+        url=posixpath.join(ENCODE["peaks_url"], "md5sum.txt"),
+    log:
+        f"{LOGS}/tfpanel_encode_md5sums/all.log",
+    benchmark:
+        f"{BENCH}/tfpanel_encode_md5sums/all.tsv"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=10,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/tfpanel_md5sums.py"
+
+
+rule tfpanel_encode_peaks:
+    wildcard_constraints:
+        experiment=r"wgEncode\w+",
+    input:
+        md5sums=f"{DOWNLOADS}/encode/md5sum.txt",
+    output:
+        peaks=f"{DOWNLOADS}/encode/{{experiment}}.narrowPeak.gz",
+    params:
+        url=lambda wc: posixpath.join(ENCODE["peaks_url"], f"{wc.experiment}.narrowPeak.gz"),
+    log:
+        f"{LOGS}/tfpanel_encode_peaks/{{experiment}}.log",
+    benchmark:
+        f"{BENCH}/tfpanel_encode_peaks/{{experiment}}.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/tfpanel_encode_peaks.py"
+
+
+rule tfpanel_genome_md5sums:
+    output:
+        md5sums=f"{DOWNLOADS}/genome/md5sum.txt",
+    params:
+        url=posixpath.join(posixpath.dirname(ENCODE["genome_url"]), "md5sum.txt"),
+    log:
+        f"{LOGS}/tfpanel_genome_md5sums/all.log",
+    benchmark:
+        f"{BENCH}/tfpanel_genome_md5sums/all.tsv"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=10,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/tfpanel_md5sums.py"
+
+
+rule tfpanel_genome_download:
+    input:
+        md5sums=f"{DOWNLOADS}/genome/md5sum.txt",
+    output:
+        # gzip as published; bgzipped by tfpanel_genome, then removed
+        genome=temp(tfpanel_genome_download()),
+    params:
+        url=ENCODE["genome_url"],
+    log:
+        f"{LOGS}/tfpanel_genome_download/all.log",
+    benchmark:
+        f"{BENCH}/tfpanel_genome_download/all.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=120,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/tfpanel_genome_download.py"
+
+
+rule tfpanel_genome:
+    input:
+        genome=rules.tfpanel_genome_download.output.genome,
+    output:
+        **tfpanel_genome(),
+    log:
+        f"{LOGS}/tfpanel_genome/all.log",
+    benchmark:
+        f"{BENCH}/tfpanel_genome/all.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=120,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/tfpanel_genome.py"
+
+
+rule tfpanel_encode_windows:
+    wildcard_constraints:
+        experiment=r"wgEncode\w+",
+    input:
+        unpack(lambda wc: tfpanel_genome()),
+        peaks=f"{DOWNLOADS}/encode/{{experiment}}.narrowPeak.gz",
+        table=TFCFG["experiments_table"],
+    output:
+        train=f"{TFP}/data/encode_fimo/{{experiment}}/train.data",
+        test=f"{TFP}/data/encode_fimo/{{experiment}}/test.data",
+        instances=f"{TFP}/data/encode_fimo/{{experiment}}/instances.tsv.gz",
+        counts=f"{TFP}/data/encode_fimo/{{experiment}}/counts.tsv",
+    params:
+        length=TFCFG["length"],
+        test_fraction=TFCFG["test_fraction"],
+        release=ENCODE["jaspar_release"],
+        fimo=ENCODE["fimo"],
+    log:
+        f"{LOGS}/tfpanel_encode_windows/{{experiment}}.log",
+    benchmark:
+        f"{BENCH}/tfpanel_encode_windows/{{experiment}}.tsv"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    conda:
+        ENV_MEME
+    script:
+        "../workflow_scripts/tfpanel_encode_windows.py"
+
+
+rule tfpanel_encode_table:
+    input:
+        table=TFCFG["experiments_table"],
+        counts=expand(
+            f"{TFP}/data/encode_fimo/{{experiment}}/counts.tsv",
+            experiment=tfpanel_experiments("encode_fimo"),
+        ),
+    output:
+        table=f"{TFP}/data/encode_fimo.tsv",
+    params:
+        names=tfpanel_experiments("encode_fimo"),
+        release=TFCFG["jaspar_release"],
+    log:
+        f"{LOGS}/tfpanel_encode_table/all.log",
+    benchmark:
+        f"{BENCH}/tfpanel_encode_table/all.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/tfpanel_encode_table.py"
 
 
 rule tfpanel_zeng_table:
@@ -125,6 +287,7 @@ rule tfpanel_train:
     params:
         train=TFCFG["train"],
         names=tfpanel_experiments(),
+        folders=tfpanel_folders(),
     log:
         f"{LOGS}/tfpanel_train/all.log",
     benchmark:
@@ -172,6 +335,7 @@ rule tfpanel_baselines:
         scores=f"{TFP}/filter_scores.npz",
     params:
         max_positives=TFCFG["max_positives"],
+        folders=tfpanel_folders(),
     log:
         f"{LOGS}/tfpanel_baselines/all.log",
     benchmark:

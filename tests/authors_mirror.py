@@ -16,15 +16,21 @@ REPO = Path(__file__).resolve().parents[1]
 _CANDIDATES = [REPO.parent / "shared", REPO.parent.parent / "shared"]
 
 
-def find_mirror() -> Path | None:
-    env = os.environ.get("DEEPRESOLVE_AUTHORS_MIRROR")
+def find_shared(folder: str, env_var: str, markers: tuple[str, ...]) -> Path | None:
+    """``$<env_var>``, else ``shared/data/<folder>`` (beside the repository or beside its
+    parent folder) when it holds every one of ``markers``; ``None`` when neither is there."""
+    env = os.environ.get(env_var)
     if env:
         return Path(env)
     for base in _CANDIDATES:
-        path = base / "data" / "authors-422tf"
-        if (path / "models").is_dir() and (path / "checksums.tsv").is_file():
+        path = base / "data" / folder
+        if all((path / m).exists() for m in markers):
             return path
     return None
+
+
+def find_mirror() -> Path | None:
+    return find_shared("authors-422tf", "DEEPRESOLVE_AUTHORS_MIRROR", ("models", "checksums.tsv"))
 
 
 MIRROR = find_mirror()

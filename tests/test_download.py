@@ -98,3 +98,49 @@ def test_content_validation_without_checksum(tmp_path):
     src.write_bytes(PAYLOAD)
     out = fetch(src.as_uri(), tmp_path / "out" / "f.data", validate=must_have_three_columns)
     assert out.read_bytes() == PAYLOAD
+
+
+def test_md5sum_listing_checks_each_listed_file(tmp_path):
+    """A folder's md5sum.txt is itself a download (format-checked); every file is then
+    checked against the md5 it lists."""
+    from deepresolve.download import fetch_listed, read_checksums
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.narrowPeak.gz").write_bytes(PAYLOAD)
+    (src / "md5sum.txt").write_text(f"{MD5[4:]}  a.narrowPeak.gz\n{'0' * 32} *b.narrowPeak.gz\n\n")
+    listing = fetch(
+        (src / "md5sum.txt").as_uri(), tmp_path / "dl" / "md5sum.txt",
+        validate=lambda p: read_checksums(p, "md5"),
+    )  # fmt: skip
+    assert read_checksums(listing) == {"a.narrowPeak.gz": MD5[4:], "b.narrowPeak.gz": "0" * 32}
+    out = fetch_listed((src / "a.narrowPeak.gz").as_uri(), tmp_path / "dl" / "a.gz", listing)
+    assert out.read_bytes() == PAYLOAD
+    (src / "b.narrowPeak.gz").write_bytes(PAYLOAD)  # not the listed md5
+    with pytest.raises(DownloadError, match="md5"):
+        fetch_listed(
+            (src / "b.narrowPeak.gz").as_uri(), tmp_path / "dl" / "b.gz", listing, retries=1
+        )
+    with pytest.raises(KeyError, match=r"md5sum\.txt lists no md5 for 'c\.narrowPeak\.gz'"):
+        fetch_listed((src / "c.narrowPeak.gz").as_uri(), tmp_path / "dl" / "c.gz", listing)
+    assert sorted(p.name for p in (tmp_path / "dl").iterdir()) == ["a.gz", "md5sum.txt"]
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("not a listing\n", "line 1 is not '<md5>  <file name>'"),
+        (f"{'0' * 31}  a.gz\n", "line 1"),
+        (f"{'0' * 32}\n", "line 1"),
+        ("\n\n", "lists no files"),
+    ],
+)
+def test_bad_checksum_listing_is_named(tmp_path, text, message):
+    from deepresolve.download import read_checksums
+
+    path = tmp_path / "md5sum.txt"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=rf"md5sum\.txt: {message}"):
+        read_checksums(path, "md5")
+    (tmp_path / "SHA256SUMS").write_text(f"{'a' * 64}  ./zeng/x/test.data\n")
+    assert read_checksums(tmp_path / "SHA256SUMS", "sha256") == {"./zeng/x/test.data": "a" * 64}

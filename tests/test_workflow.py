@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.workflow import planned_jobs, snakemake
+from tests.workflow import dry_run, planned_jobs, snakemake
 
 
 def test_lint_is_clean():
@@ -87,16 +87,59 @@ def test_paper_yaml_without_meme_stops_before_any_job_naming_the_fix(monkeypatch
     assert "make tomtom" in text and "deepsea.channel_motifs.backend" in text
 
 
-def test_paper_dry_run_downloads_the_422_experiments_and_deepsea_and_runs_the_authors_models():
-    jobs = planned_jobs("--configfile", "config/paper.yaml")
-    assert jobs["tfpanel_download"] == 2 * 422  # train.data and test.data of each experiment
+def test_paper_dry_run_builds_the_papers_data_for_the_422_experiments():
+    """config/paper.yaml: the paper's construction (ENCODE peaks + hg19 + FIMO -> windows)
+    for every one of the 422 experiments, feeding the retrained panel and the authors'
+    models' sequence-dependent outputs; Zeng et al.'s sets are not downloaded."""
+    jobs, text = dry_run("--configfile", "config/paper.yaml", "--config", "results=/nonexistent/r")
+    assert jobs["tfpanel_encode_peaks"] == 422 and jobs["tfpanel_encode_windows"] == 422
+    for rule in ("tfpanel_encode_md5sums", "tfpanel_genome_md5sums", "tfpanel_genome_download",
+                 "tfpanel_genome", "tfpanel_encode_table", "tfpanel_train"):  # fmt: skip
+        assert jobs.get(rule) == 1, rule
+    assert "tfpanel_download" not in jobs and "tfpanel_zeng_table" not in jobs
     assert jobs["deepsea_fetch_model"] == 1 and jobs["deepsea_fetch_data"] == 1
     assert jobs["deepsea_download"] == 2  # the model tarball and the training bundle
     assert "tfpanel_simulate" not in jobs and "deepsea_simulate" not in jobs
-    # The authors' own models beside the retrained panel, on the same (shared) downloads.
+    # The authors' own models beside the retrained panel, on the same (shared) data.
     for rule in ("authors_download", "authors_resolve", "authors_baselines", "authors_fig5",
                  "authors_rank_tests", "authors_table1", "tfpanel_resolve"):  # fmt: skip
         assert jobs.get(rule) == 1, rule
+    assert "/nonexistent/r/downloads/genome/hg19.bgzf.fa.gz" in text  # not in the source tree
+    assert (
+        "/nonexistent/r/tfpanel/data/encode_fimo/wgEncodeAwgTfbsBroadDnd41CtcfUniPk/train.data"
+        in text
+    )
+
+
+def test_zeng_sets_stay_a_second_source(tmp_path):
+    extra = tmp_path / "zeng.yaml"
+    extra.write_text(
+        "analyses: [tfpanel, authors]\n"
+        "tfpanel: {sources: [zeng], max_experiments: 3}\nauthors: {sequences: zeng}\n"
+    )
+    jobs = planned_jobs("--configfile", "config/authors.yaml", str(extra))
+    assert jobs["tfpanel_download"] == 422 + 3  # the authors' 422 train.data, 3 test.data
+    assert jobs["tfpanel_zeng_table"] == 1 and jobs["authors_baselines"] == 1
+    assert "tfpanel_encode_windows" not in jobs
+    extra.write_text("tfpanel: {sources: [zeng, encode_fimo]}\n")
+    both = snakemake("-n", "--nolock", "--configfile", str(extra), check=False)
+    assert both.returncode != 0
+    assert "encode_fimo and zeng name the same experiments" in both.stdout + both.stderr
+
+
+def test_real_yaml_plans_the_real_sequence_checks_and_needs_real_sequences():
+    jobs = planned_jobs("--configfile", "config/real.yaml", "--config",
+                        "real_sequences=file:///nonexistent/real-chipseq")  # fmt: skip
+    assert set(jobs) == {
+        "all", "real_fetch", "real_models", "real_sets", "real_authors_auc", "real_retrain",
+        "real_top_filters", "real_tables", "run_provenance", "report_captions", "report_findings",
+    }  # fmt: skip
+    out = snakemake("-n", "--nolock", "--configfile", "config/real.yaml", check=False)
+    assert out.returncode != 0
+    assert "the real analysis needs real_sequences" in out.stdout + out.stderr
+    bad = snakemake("-n", "--nolock", "--configfile", "config/real.yaml", "--config",
+                    "real_sequences=/no/scheme", check=False)  # fmt: skip
+    assert bad.returncode != 0 and "does not match" in bad.stdout + bad.stderr
 
 
 def test_slurm_profile_sends_gpu_rules_to_a_gpu_partition_and_device_cpu_to_cpus():
@@ -130,13 +173,15 @@ def test_slurm_profile_sends_gpu_rules_to_a_gpu_partition_and_device_cpu_to_cpus
     assert {"synthetic_train", "tfpanel_resolve", "deepsea_channel_ascent"} <= gpu_rules
     log = logging.getLogger("test")
     planned_gpu_rules = set()
-    # test.yaml plans the three analyses; paper.yaml adds the authors' models, Zeng-only
-    # rules included.
-    for configfile in ("config/test.yaml", "config/paper.yaml"):
+    # test.yaml plans the three analyses; paper.yaml adds the authors' models, sequence-
+    # dependent rules included; real.yaml the real-sequence checks.
+    runs = [("config/test.yaml",), ("config/paper.yaml",),
+            ("config/real.yaml", "real_sequences=file:///nonexistent/real-chipseq")]  # fmt: skip
+    for configfile, *extra in runs:
         for device in ("auto", "cpu"):
             jobs = planned_resources(
                 "--workflow-profile", "profiles/slurm",
-                "--configfile", configfile, "--config", f"device={device}",
+                "--configfile", configfile, "--config", f"device={device}", *extra,
             )  # fmt: skip
             expected = gpu_rules & set(jobs) if device == "auto" else set()
             planned_gpu_rules |= gpu_rules & set(jobs)

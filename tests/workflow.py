@@ -28,14 +28,20 @@ def snakemake(*args: str, check: bool = True, timeout: int = 1800) -> subprocess
 
 def planned_jobs(*args: str) -> dict[str, int]:
     """Rule -> job count of a dry run (``snakemake -n``'s job stats table)."""
+    return dry_run(*args)[0]
+
+
+def dry_run(*args: str) -> tuple[dict[str, int], str]:
+    """A dry run's rule -> job count (:func:`planned_jobs`) and its whole output."""
     out = snakemake("-n", "--nolock", *args)
     text = out.stdout + out.stderr
     if "Nothing to be done" in text:
-        return {}
+        return {}, text
     table = text[text.index("Job stats:") :].split("\n\n")[0]
-    return {
+    jobs = {
         m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)\s*$", table, re.M) if m[1] != "total"
     }
+    return jobs, text
 
 
 def planned_resources(*args: str) -> dict[str, dict]:

@@ -16,8 +16,7 @@ device = deepresolve.paper.workflow.setup(sm)
 panel, names = load_panel(sm.input.model)
 if list(read_tsv(sm.input.experiments)["experiment"]) != names:
     raise ValueError(f"{sm.input.experiments} and {sm.input.model} list different experiments")
-folder = Path(sm.input.experiments).parent / "data"
-train = load_split([folder / n / "train.data" for n in names], names)
+train = load_split([Path(f) / "train.data" for f in sm.params.folders], names)
 limit = sm.params.max_positives
 pos, neg = train.select(1, limit), train.select(0, limit)
 scores = baseline_filter_scores(panel, pos, device=device)

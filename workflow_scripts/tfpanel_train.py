@@ -20,9 +20,9 @@ seed = seeds.seed(sm.config["seed"], sm.rule)
 names = list(sm.params.names)
 table = pd.concat([read_tsv(p, dtype=str) for p in sm.input.tables]).set_index("experiment")
 table = table.loc[names].reset_index()
-folder = Path(sm.input.tables[0]).parent
-train = load_split([folder / n / "train.data" for n in names], names)
-test = load_split([folder / n / "test.data" for n in names], names)
+folders = [Path(f) for f in sm.params.folders]  # each experiment's, in panel order
+train = load_split([f / "train.data" for f in folders], names)
+test = load_split([f / "test.data" for f in folders], names)
 cfg = dict(sm.params.train)
 fit_part, val = train.split(cfg.pop("val_fraction"), seed)
 panel = tf_panel(len(names), dropout=cfg.pop("dropout"), seed=seed)

@@ -26,16 +26,15 @@ from __future__ import annotations
 import io
 import logging
 import os
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from deepresolve.motifs.jaspar import MotifSet, write_meme
+from deepresolve.motifs.meme_binary import find_meme_program
 
 __all__ = [
     "COLUMNS",
@@ -61,7 +60,6 @@ COLUMNS = [
     "orientation",
 ]
 ENV_VAR = "DEEPRESOLVE_TOMTOM"
-_REPO_TOMTOM = Path(__file__).resolve().parents[2] / ".tools" / "bin" / "tomtom"
 _MEME_COLUMNS = {
     "Query_ID": "query",
     "Target_ID": "target",
@@ -79,17 +77,7 @@ def find_tomtom() -> str | None:
     else ``<repo>/.tools/bin/tomtom`` (built by ``bash envs/build_tomtom.sh``); ``None``
     when there is none. A ``$DEEPRESOLVE_TOMTOM`` that is not an executable file raises
     ``ValueError``."""
-    env = os.environ.get(ENV_VAR)
-    if env:
-        if not (os.path.isfile(env) and os.access(env, os.X_OK)):
-            raise ValueError(f"${ENV_VAR}={env!r} is not an executable file")
-        return env
-    on_path = shutil.which("tomtom")
-    if on_path:
-        return on_path
-    if _REPO_TOMTOM.is_file() and os.access(_REPO_TOMTOM, os.X_OK):
-        return str(_REPO_TOMTOM)
-    return None
+    return find_meme_program("tomtom", ENV_VAR)
 
 
 MEME_FIX = (

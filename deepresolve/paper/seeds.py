@@ -81,7 +81,7 @@ STEPS: dict[str, Step] = {
     "deepsea_sharing": Step(390),
     "deepsea_motif_effects": Step(395),  # insertions; its L2 sweep reuses deepsea_resolve's
     "deepsea_findings": Step(398),
-    # --- authors (the authors' own 422 models): 400-599 ------------------------------
+    # --- authors (the authors' own 422 models): 400-519 ------------------------------
     "authors_download": Step(400),
     "authors_panel": Step(410),
     "authors_resolve": Step(420),
@@ -94,6 +94,21 @@ STEPS: dict[str, Step] = {
     "authors_fig5": Step(490),
     "authors_rank_tests": Step(500),
     "authors_baselines": Step(510),
+    # --- the TF panel's real data: 520-599 (the paper's windows, real-sequence checks) -
+    "tfpanel_encode_md5sums": Step(520),
+    "tfpanel_encode_peaks": Step(522),
+    "tfpanel_genome_md5sums": Step(524),
+    "tfpanel_genome_download": Step(526),
+    "tfpanel_genome": Step(528),
+    "tfpanel_encode_windows": Step(530),  # per experiment: this seed + a hash of its name
+    "tfpanel_encode_table": Step(535),
+    "real_fetch": Step(540),
+    "real_models": Step(545),
+    "real_sets": Step(550),
+    "real_authors_auc": Step(555),
+    "real_retrain": Step(560, span=2),  # + 0: instance-holding sets, their cap; + 1: training
+    "real_top_filters": Step(570),
+    "real_tables": Step(580),
     # --- the run as a whole (provenance, report): 800-899 ----------------------------
     "run_provenance": Step(800),
     "report_findings": Step(810),

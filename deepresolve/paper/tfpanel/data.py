@@ -1,10 +1,14 @@
-"""Data of the TF ChIP-seq panel (paper: 422 Zeng et al. 2016 experiments, Table 1, Fig 5).
+"""Data of the TF ChIP-seq panel (paper: 422 ENCODE experiments, Table 1, Fig 5).
 
 Every experiment is a pair of files in the Zeng et al. format (``train.data``,
 ``test.data``; see :mod:`deepresolve.sequences`): 101-bp positives centred on an instance
-of the TF's JASPAR motif and dinucleotide-shuffled negatives. Three sources produce them:
+of the TF's JASPAR motif and dinucleotide-shuffled negatives. Sources:
 
-* the real downloads (``http://cnn.csail.mit.edu/motif_discovery/<experiment>/``),
+* the paper's construction from ENCODE peaks, hg19 and FIMO
+  (:mod:`deepresolve.paper.tfpanel.encode_fimo`, source ``encode_fimo``),
+* Zeng et al. 2016's motif_discovery sets of the same experiments
+  (``http://cnn.csail.mit.edu/motif_discovery/<experiment>/``, source ``zeng``), which
+  are centred on the peak, not on a motif instance: not the paper's data,
 * :func:`simulate_experiment`: positives carry a sampled instance of a JASPAR motif near
   the centre (present in a fraction of them, like a ChIP-seq set whose peaks do not all
   carry the motif), sometimes a co-factor motif elsewhere; negatives are shuffles,
@@ -62,6 +66,23 @@ def read_experiments(path: str | os.PathLike) -> pd.DataFrame:
     if dup.any():
         raise ValueError(f"{path}: duplicate experiment {df['experiment'][dup].iloc[0]!r}")
     return df.reset_index(drop=True)
+
+
+def source_experiments(
+    table: str | os.PathLike, release: str, names: Sequence[str], source: str
+) -> pd.DataFrame:
+    """The experiment table of the ENCODE experiments ``names`` (in that order) of one
+    source (``encode_fimo``, ``zeng``): ``experiment, tf, jaspar_ids`` (the TF's motif in
+    ``release``, empty where it has none: always a miss), ``source``, ``match``, from
+    ``resources/tfpanel/experiments.tsv``; ``KeyError`` naming experiments it lacks."""
+    from deepresolve.motifs.jaspar import experiment_motifs
+
+    motifs = experiment_motifs(table, release).set_index("experiment")
+    missing = [n for n in names if n not in motifs.index]
+    if missing:
+        raise KeyError(f"{os.fspath(table)}: no experiments {missing[:5]}")
+    out = motifs.loc[list(names)].reset_index().rename(columns={"jaspar_id": "jaspar_ids"})
+    return out.assign(source=source)[[*EXPERIMENT_COLUMNS, "match"]]
 
 
 def jaspar_ids(row: pd.Series | dict) -> list[str]:
@@ -141,15 +162,28 @@ def simulate_experiment(
 
 
 def _with_shuffles(pos: np.ndarray, rng: np.random.Generator, name: str) -> pd.DataFrame:
-    """Positives ``(N, 4, L)`` and one dinucleotide shuffle of each, interleaved
-    (positive ``i`` is row ``2i``, its shuffle row ``2i + 1``)."""
-    neg = dinucleotide_shuffle(pos, rng)
+    """Positives ``(N, 4, L)`` named ``<name>:<start>-<end>`` and one dinucleotide shuffle
+    of each (:func:`shuffled_pairs`)."""
     n, length = len(pos), pos.shape[2]
+    return shuffled_pairs(pos, rng, [f"{name}:{i * length}-{(i + 1) * length}" for i in range(n)])
+
+
+def shuffled_pairs(
+    pos: np.ndarray, rng: np.random.Generator, regions: Sequence[str]
+) -> pd.DataFrame:
+    """Positives ``(N, 4, L)`` and one uniform dinucleotide shuffle of each (the paper's
+    negatives), interleaved in the Zeng et al. columns: positive ``i`` is row ``2i``
+    (region ``regions[i]``, label 1), its shuffle row ``2i + 1`` (region
+    ``<regions[i]>_shuf``, label 0)."""
+    if len(regions) != len(pos):
+        raise ValueError(f"{len(regions)} region names for {len(pos)} positives")
+    neg = dinucleotide_shuffle(pos, rng)
+    n = len(pos)
     seqs = np.empty(2 * n, dtype=object)
     seqs[0::2], seqs[1::2] = decode(pos), decode(neg)
-    labels = np.tile([1, 0], n)
-    region = [f"{name}:{i * length}-{(i + 1) * length}" for i in np.repeat(np.arange(n), 2)]
-    return pd.DataFrame({"region": region, "sequence": seqs, "label": labels})
+    region = np.empty(2 * n, dtype=object)
+    region[0::2], region[1::2] = list(regions), [f"{r}_shuf" for r in regions]
+    return pd.DataFrame({"region": region, "sequence": seqs, "label": np.tile([1, 0], n)})
 
 
 def choose_motifs(

@@ -180,3 +180,82 @@ def _rank_test_rows(tests: pd.DataFrame, alpha: float) -> list[tuple]:
             holds = bool(better and mw < ref.RANK_TESTS.value and wx < ref.RANK_TESTS.value)
         rows.append((finding, measured, ref.RANK_TESTS, holds))
     return rows
+
+
+def real_findings(
+    authors_auc: pd.DataFrame,
+    strand: pd.DataFrame,
+    retrain: pd.DataFrame,
+    k: int = 5,
+    max_gap: float = 0.02,
+    min_train: int = 1000,
+    min_strand: int = 100,
+) -> pd.DataFrame:
+    """Findings on real sequences (``authors_real_auc``, the strand split of
+    :func:`deepresolve.paper.tfpanel.real.strand_auc`, ``real_retrain``): the authors'
+    models reproduce the all-positive AUCs that ``shared/data/real-chipseq/README.md``
+    reports (within 0.01; rows only for the sets it names that are present); they score
+    positives whose instance is on either strand alike (within 0.02, sets with at least
+    ``min_strand`` positives per strand), as models trained on windows in genome
+    orientation do; and the retrained CNN is within ``max_gap`` AUC of the authors' model
+    with both hitting the motif in the top ``k`` wherever at least ``min_train`` training
+    positives hold an instance."""
+    from deepresolve.paper.tfpanel.real import (
+        README_AUC_ALL,
+        README_DEEPBIND_EXPERIMENTS,
+        README_DEEPBIND_MEDIAN,
+    )
+
+    rows = []
+    auc = authors_auc.set_index(["experiment", "source"])["auc_all"]
+    for (experiment, source), expected in README_AUC_ALL.items():
+        if (experiment, source) in auc.index:
+            got = float(auc.loc[(experiment, source)])
+            rows.append(
+                (
+                    f"authors' model, all positives of the {source} test set of {experiment}: "
+                    "AUC within 0.01 of shared/data/real-chipseq/README.md",
+                    f"{got:.3f}", f"{expected:.3f}", abs(got - expected) <= 0.01,
+                )
+            )  # fmt: skip
+    deepbind = [
+        (e, "deepbind") for e in README_DEEPBIND_EXPERIMENTS if (e, "deepbind") in auc.index
+    ]
+    if deepbind:
+        got = float(np.median(auc.loc[deepbind]))
+        rows.append(
+            (
+                f"authors' models, all positives of {len(deepbind)} of the README's 8 DeepBind "
+                "test sets: median AUC within 0.01 of shared/data/real-chipseq/README.md",
+                f"{got:.3f}", f"{README_DEEPBIND_MEDIAN:.3f}",
+                len(deepbind) == len(README_DEEPBIND_EXPERIMENTS)
+                and abs(got - README_DEEPBIND_MEDIAN) <= 0.01,
+            )
+        )  # fmt: skip
+    both = strand[(strand["n_plus"] >= min_strand) & (strand["n_minus"] >= min_strand)]
+    gaps = (both["auc_plus"] - both["auc_minus"]).abs()
+    rows.append(
+        (
+            "authors' models score positives with a plus-strand and with a minus-strand "
+            f"instance alike (|AUC difference| <= 0.02, test sets with >= {min_strand} of each): "
+            "trained on windows in genome orientation, as encode_fimo builds them",
+            f"largest difference {gaps.max():.3f} over {len(both)} sets" if len(both) else "no set",
+            "(not in the paper)", bool(len(both)) and bool((gaps <= 0.02).all()),
+        )
+    )  # fmt: skip
+    big = retrain[retrain["n_train"] >= min_train]
+    gap = (big["auc_authors"] - big["auc_retrained"]).abs()
+    both_hit = big[f"top{k}_hit_retrained"].astype(bool) & big[f"top{k}_hit_authors"].astype(bool)
+    ok = (gap <= max_gap) & both_hit
+    rows.append(
+        (
+            f"retrained CNN within {max_gap} test AUC of the authors' model, both with the "
+            f"TF's motif among DeepResolve's top-{k} filters, wherever >= {min_train} training "
+            "positives hold an instance",
+            f"{int(ok.sum())}/{len(big)} experiments; largest AUC gap "
+            + (f"{gap.max():.3f}" if len(big) else "-"),
+            "(not in the paper; the authors' models on the same sequences)",
+            bool(len(big)) and bool(ok.all()),
+        )
+    )  # fmt: skip
+    return findings_frame(rows)
