@@ -20,6 +20,7 @@ include: "rules/synthetic.smk"
 include: "rules/tfpanel.smk"
 include: "rules/deepsea.smk"
 include: "rules/authors.smk"
+include: "rules/ascent.smk"
 
 
 rule all:

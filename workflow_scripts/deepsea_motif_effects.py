@@ -11,6 +11,7 @@ from deepresolve.io import save_npz, write_tsv
 from deepresolve.motifs.jaspar import load_jaspar
 from deepresolve.paper.deepsea.models import load_model
 from deepresolve.paper.deepsea.motif_effects import analyse_motif_effects
+from deepresolve.presets import ascent_settings
 
 sm = snakemake  # noqa: F821
 device = deepresolve.paper.workflow.setup(sm, seed_offset=395)
@@ -22,7 +23,7 @@ test, truth = np.load(sm.input.test), np.load(sm.input.truth)
 table, arrays = analyse_motif_effects(
     model, names, res.ofiv, test, load_jaspar().subset([str(m) for m in truth["motif_ids"]]),
     truth["motif_names"], truth["factor_weights"], truth["context_weights"],
-    cfg=sm.params.cfg, ascent=sm.params.ascent, sharpness=sm.params.sharpness,
+    cfg=sm.params.cfg, ascent=ascent_settings(sm.params.ascent), sharpness=sm.params.sharpness,
     insert_seed=int(sm.config["seed"]) + 395, ascent_seed=int(sm.config["seed"]) + 350,
     device=device,
 )  # fmt: skip

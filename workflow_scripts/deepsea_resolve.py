@@ -6,6 +6,7 @@ import deepresolve
 import deepresolve.paper.workflow
 from deepresolve.layers import split_sequential
 from deepresolve.paper.deepsea.models import RESOLVE_LAYER, load_model, resolved_shape
+from deepresolve.presets import ascent_settings
 
 sm = snakemake  # noqa: F821
 device = deepresolve.paper.workflow.setup(sm, seed_offset=350)
@@ -14,7 +15,7 @@ _, head = split_sequential(model, RESOLVE_LAYER)
 length = int(np.load(sm.input.test)["x"].shape[2])
 res = deepresolve.resolve(
     head, resolved_shape(model, length), seed=int(sm.config["seed"]) + 350, device=device,
-    class_names=names, keep_fims=False, progress=False, **sm.params.ascent,
+    class_names=names, keep_fims=False, progress=False, **ascent_settings(sm.params.ascent),
 )  # fmt: skip
 print(f"GMM components: {np.bincount(res.n_components)}; converged {res.converged.mean():.2%}")
 res.save(sm.output.resolution)

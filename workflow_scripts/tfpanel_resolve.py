@@ -3,12 +3,13 @@
 import deepresolve
 import deepresolve.paper.workflow
 from deepresolve.paper.tfpanel.models import load_panel, panel_head, panel_size
+from deepresolve.presets import ascent_settings
 
 sm = snakemake  # noqa: F821
 device = deepresolve.paper.workflow.setup(sm, seed_offset=250)
 panel, names = load_panel(sm.input.model)
 res = deepresolve.resolve(
     panel_head(panel), (panel_size(panel)[1], 1), seed=int(sm.config["seed"]) + 250,
-    device=device, class_names=names, progress=False, **sm.params.ascent,
+    device=device, class_names=names, progress=False, **ascent_settings(sm.params.ascent),
 )  # fmt: skip
 res.save(sm.output.resolution)

@@ -6,8 +6,19 @@ the finding's text, so a row that does not hold is reported as such, not tuned a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
+
+from deepresolve.paper.ascent_sensitivity import outcome_row, outcome_table, verdict_changes
+from deepresolve.paper.tfpanel.filter_ranks import (
+    artifacts,
+    rank_groups,
+    ranked_pvalues,
+    topk_table,
+)
+from deepresolve.resolution import Resolution
 
 FINDING_COLUMNS = ["finding", "measured", "paper", "holds"]
 
@@ -119,3 +130,54 @@ def panel_findings(
     out = pd.DataFrame(rows, columns=FINDING_COLUMNS)
     out["holds"] = out["holds"].astype(bool)
     return out
+
+
+def ascent_outcomes(
+    ascents: Sequence[str],
+    resolutions: Sequence[Resolution],
+    auc: np.ndarray,
+    table1: pd.DataFrame,
+    act_pos: np.ndarray,
+    act_neg: np.ndarray,
+    pvalues: np.ndarray,
+    artifact_table: pd.DataFrame,
+    ks: Sequence[int] = (1, 3, 5),
+    thresholds: Sequence[float] = (0.5, 0.05),
+) -> pd.DataFrame:
+    """Rows ``TF panel`` of the ascent-sensitivity table
+    (:mod:`deepresolve.paper.ascent_sensitivity`), one per ascent (the configured one
+    first): Table 1's DeepResolve row and Fig S5's artifact count recomputed from that
+    ascent's OFIVs (the other methods' rows, the activations and the TOMTOM p-values
+    ``(E, K)`` do not depend on it; ``ks`` and ``thresholds`` those of ``table1``), then
+    :func:`panel_findings`."""
+    rows = []
+    for name, res in zip(ascents, resolutions, strict=True):
+        t1 = table1.set_index("method")
+        ours = topk_table({"DeepResolve": ranked_pvalues(pvalues, res.ofiv)}, ks, thresholds)
+        t1.loc["DeepResolve", ours.columns[1:]] = ours.iloc[0, 1:].to_numpy()
+        art = artifact_table.set_index("method")
+        cutoff = float(art.loc["DeepResolve", "activation_cutoff"])
+        art.loc["DeepResolve", "top_group_filters"] = int((rank_groups(res.ofiv) == 3).sum())
+        art.loc["DeepResolve", "artifacts"] = artifacts(res.ofiv, act_pos, pvalues, cutoff)
+        found = panel_findings(auc, t1.reset_index(), res.n_components, rank_groups(res.ofiv),
+                               act_pos, act_neg, pvalues, art.reset_index())  # fmt: skip
+        dr, e = t1.loc["DeepResolve"], len(res.ofiv)
+        hits = {t: f"{int(dr[f'top5_p<{t:g}'])}/{e}" for t in (0.5, 0.05)}
+        rows.append(outcome_row(
+            "TF panel", name, res, resolutions[0], found,
+            **{"top5_hits_p<0.5": hits[0.5], "top5_hits_p<0.05": hits[0.05]},
+            detail=f"top-1 hits p < 0.05: {int(dr['top1_p<0.05'])}/{e}; artifacts among the "
+            f"top quarter: {int(art.loc['DeepResolve', 'artifacts'])}",
+        ))  # fmt: skip
+    return outcome_table(rows)
+
+
+def ascent_dependence(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Findings row: are the panel's verdicts the same under every ascent of the
+    sensitivity table (``outcomes``: :func:`ascent_outcomes`)?"""
+    measured, same = verdict_changes(outcomes, "TF panel")
+    return pd.DataFrame([(
+        "the verdicts above do not depend on the ascent (the same under every ascent of "
+        "ascent_sensitivity)",
+        measured, "lambda 0.3-2.8 barely changes channel ranks (Discussion)", same,
+    )], columns=FINDING_COLUMNS)  # fmt: skip
