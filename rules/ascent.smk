@@ -31,5 +31,11 @@ rule ascent_sensitivity:
         "../workflow_scripts/ascent_sensitivity.py"
 
 
+ASCENT_FINAL = [table("ascent_sensitivity", "Supplementary", "Ascent sensitivity")]
 if SENSITIVITY_ANALYSES:
-    FINAL.append(table("ascent_sensitivity", "Supplementary", "Ascent sensitivity"))
+    FINAL.extend(ASCENT_FINAL)
+
+
+rule ascent_all:
+    input:
+        ASCENT_FINAL,
