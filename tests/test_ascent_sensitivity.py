@@ -13,6 +13,7 @@ import deepresolve
 from deepresolve.paper.ascent_sensitivity import (
     COLUMNS,
     SEPARATOR,
+    dependence_row,
     ofiv_agreement,
     outcome_row,
     outcome_table,
@@ -110,6 +111,8 @@ def test_verdict_changes_name_each_flipped_finding():
     same = _rows("TF panel", {"authors (configured)": {"f2"}, "library": {"f2"}})
     measured, ok = verdict_changes(same, "TF panel")
     assert ok and "the same verdicts under every ascent" in measured
+    finding, measured_row, _, holds = dependence_row(same, "TF panel", "replicates aside")
+    assert holds and measured_row == measured and finding.endswith("; replicates aside)")
     differ = _rows("DeepSEA", {"authors (configured)": {"f2"}, "library": {"f1"}, "l2": {"f2"}})
     measured, ok = verdict_changes(differ, "DeepSEA")
     assert not ok

@@ -141,3 +141,13 @@ def verdict_changes(outcomes: pd.DataFrame, analysis: str) -> tuple[str, bool]:
     if not changes:
         return f"{head}; the same verdicts under every ascent ({names})", True
     return f"{head}; differ: " + "; ".join(changes), False
+
+
+def dependence_row(outcomes: pd.DataFrame, analysis: str, note: str = "") -> tuple:
+    """A findings row ``(finding, measured, paper, holds)``: are ``analysis``'s verdicts the
+    same under every ascent (:func:`verdict_changes`)? ``note``: what the comparison leaves
+    out, added to the finding's text."""
+    measured, same = verdict_changes(outcomes, analysis)
+    finding = ("the verdicts above do not depend on the ascent (the same under every ascent "
+               f"of ascent_sensitivity{'; ' + note if note else ''})")  # fmt: skip
+    return finding, measured, "lambda 0.3-2.8 barely changes channel ranks (Discussion)", same

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from deepresolve.paper.ascent_sensitivity import outcome_row, outcome_table, verdict_changes
+from deepresolve.paper.ascent_sensitivity import dependence_row, outcome_row, outcome_table
 from deepresolve.paper.tfpanel.filter_ranks import (
     artifacts,
     rank_groups,
@@ -175,9 +175,4 @@ def ascent_outcomes(
 def ascent_dependence(outcomes: pd.DataFrame) -> pd.DataFrame:
     """Findings row: are the panel's verdicts the same under every ascent of the
     sensitivity table (``outcomes``: :func:`ascent_outcomes`)?"""
-    measured, same = verdict_changes(outcomes, "TF panel")
-    return pd.DataFrame([(
-        "the verdicts above do not depend on the ascent (the same under every ascent of "
-        "ascent_sensitivity)",
-        measured, "lambda 0.3-2.8 barely changes channel ranks (Discussion)", same,
-    )], columns=FINDING_COLUMNS)  # fmt: skip
+    return pd.DataFrame([dependence_row(outcomes, "TF panel")], columns=FINDING_COLUMNS)
