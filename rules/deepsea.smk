@@ -298,6 +298,7 @@ if DSCFG["source"] == "simulated":
             test=f"{DS}/test.npz",
             truth=f"{DS}/compendium/truth.npz",
             resolution=f"{DS}/resolution.npz",
+            others=[f"{DS}/ascents/{v}/resolution.npz" for _, v in sensitivity_ascents("deepsea")[1:]],
         output:
             effects=f"{DS}/motif_effects.npz",
             table=f"{TABLES}/deepsea_class_motifs.tsv",
@@ -305,6 +306,7 @@ if DSCFG["source"] == "simulated":
             cfg=DSCFG["motif_effects"],
             sharpness=DSCFG["compendium"]["sharpness"],
             ascent=ascent_params("deepsea"),
+            others=[name for name, _ in sensitivity_ascents("deepsea")[1:]],
         log:
             f"{LOGS}/deepsea_motif_effects/all.log",
         benchmark:
