@@ -58,7 +58,7 @@ slurm-packages:
 # node declares two CPUs per core: every SLURM job starts its own Snakemake (seconds of
 # start-up), so twice as many small jobs overlap their start-up and waits (1.5x faster).
 SLURM_TESTS := tests/test_slurm.py tests/test_e2e_synthetic.py tests/test_e2e_tfpanel.py \
-	tests/test_e2e_deepsea.py tests/test_e2e_report.py
+	tests/test_e2e_deepsea.py tests/test_e2e_report.py tests/test_e2e_ascent.py
 test-slurm: setup slurm-packages
 	SLURM_NODE_CPUS=$$((2 * $$(nproc))) bash .ci/slurm_cluster.sh \
 		$(BIN)/python -m pytest -q --slurm $(SLURM_TESTS)

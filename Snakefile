@@ -23,6 +23,7 @@ include: "rules/deepsea.smk"
 include: "rules/authors.smk"
 include: "rules/report.smk"
 include: "rules/real.smk"
+include: "rules/ascent.smk"
 
 
 rule all:

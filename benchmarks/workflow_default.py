@@ -4,7 +4,9 @@ each rule's time and memory from Snakemake's per-job benchmark files.
     python benchmarks/workflow_default.py [--cores 2] [--out benchmarks/workflow_default.md]
 
 Runs ``snakemake --cores N`` into a fresh results folder (nothing is reused),
-then writes the table. Run by hand; not part of the test suite.
+then writes the table. Run by hand; not part of the test suite. The cores may be shared
+with other work: the summed CPU seconds of the jobs and the machine's load average during
+the run (sampled every 10 s) are reported beside the wall time.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ import platform
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from deepresolve.io import write_text
@@ -38,8 +42,19 @@ def main() -> None:
         results, logs = base / "results", base / "logs"
         cmd = [sys.executable, "-m", "snakemake", "--cores", str(args.cores), "--nolock",
                "--config", f"results={results}", f"logs={logs}"]  # fmt: skip
+        loads, done = [], threading.Event()
+
+        def sample() -> None:
+            while not done.wait(10):
+                loads.append(os.getloadavg()[0])
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         t = time.perf_counter()
-        subprocess.run(cmd, cwd=REPO, check=True, capture_output=True)
+        try:
+            subprocess.run(cmd, cwd=REPO, check=True, capture_output=True)
+        finally:
+            done.set()
         wall = time.perf_counter() - t
         rows = []
         for f in sorted((results / "benchmarks").glob("*/*.tsv")):
@@ -54,7 +69,10 @@ Command: `python benchmarks/workflow_default.py --cores {args.cores}` (that is,
 `snakemake --cores {args.cores}` on `config/config.yaml` into an empty results folder).
 Machine: {platform.machine()}, {os.cpu_count()} CPUs, no GPU.
 
-**Wall time: {wall / 60:.1f} min** for {len(jobs)} jobs (target: under 20 min).
+**Wall time: {wall / 60:.1f} min** for {len(jobs)} jobs (target: under 20 min); the jobs'
+CPU time {jobs["cpu_s"].sum() / 60:.1f} min in all. Load average during the run (1 min,
+sampled every 10 s): mean {np.mean(loads or [np.nan]):.1f}, max {np.max(loads or [np.nan]):.1f}
+({os.cpu_count()} CPUs: a higher load means other work shared them).
 
 Summed job time per analysis (jobs run two at a time, so these add up to more than the wall
 time):

@@ -80,11 +80,39 @@ def add_final(analysis, outputs):
 
 wildcard_constraints:
     dataset=r"dataset[12]",
+    ascent=r"[A-Za-z0-9_.]+",  # a name of config['ascent']['sensitivity']
 
 
-def ascent_params(section):
-    """Gradient-ascent settings of a config section, falling back to config['ascent']."""
-    return {**config["ascent"], **config[section].get("ascent", {})}
+def ascent_params(section, variant=None):
+    """The ascent settings block of a section's resolve jobs (their scripts turn it into
+    `resolve()` keywords with `deepresolve.presets.ascent_settings`): the top-level `ascent`
+    block, or with `variant` (a name of its `sensitivity` list) that block with the variant's
+    keys, plus the section's own `batch_size`."""
+    block = {k: v for k, v in config["ascent"].items() if k != "sensitivity"}
+    if variant is not None:
+        spec = {v["name"]: v for v in config["ascent"]["sensitivity"]}
+        if variant not in spec:
+            raise KeyError(f"ascent.sensitivity has no ascent named {variant!r}")
+        block.update({k: v for k, v in spec[variant].items() if k != "name"})
+    return {**block, **config[section].get("ascent", {})}
+
+
+def sensitivity_ascents(section):
+    """The ascents of the sensitivity table as ``(name, variant)`` pairs, the configured
+    one first (``variant`` None); a variant whose settings equal the configured ones is
+    dropped (its rows would repeat the configured row)."""
+    main = ascent_params(section)
+    pairs = [(f"{config['ascent']['preset']} (configured)", None)]
+    for v in config["ascent"]["sensitivity"]:
+        if ascent_params(section, v["name"]) != main:
+            pairs.append((v["name"], v["name"]))
+    return pairs
+
+
+def sensitivity_inputs(section, main, variant):
+    """Per ascent of :func:`sensitivity_ascents`, the file `main` (the configured ascent's)
+    or the pattern `variant` formatted with the ascent's name."""
+    return [main if v is None else variant.format(ascent=v) for _, v in sensitivity_ascents(section)]
 
 
 def as_json(obj):

@@ -163,6 +163,57 @@ rule deepsea_resolve:
         "../workflow_scripts/deepsea_resolve.py"
 
 
+rule deepsea_resolve_ascent:
+    input:
+        model=f"{DS}/model.pt",
+        test=f"{DS}/test.npz",
+    output:
+        resolution=f"{DS}/ascents/{{ascent}}/resolution.npz",
+    params:
+        ascent=lambda wc: ascent_params("deepsea", wc.ascent),
+    log:
+        f"{LOGS}/deepsea_resolve_ascent/{{ascent}}.log",
+    benchmark:
+        f"{BENCH}/deepsea_resolve_ascent/{{ascent}}.tsv"
+    threads: 1
+    resources:
+        mem_mb=16000,
+        runtime=240,
+        gpu=GPUS,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/deepsea_resolve.py"
+
+
+rule deepsea_ascent_outcomes:
+    input:
+        unpack(deepsea_truth),
+        unpack(deepsea_effects),
+        resolutions=sensitivity_inputs(
+            "deepsea", f"{DS}/resolution.npz", f"{DS}/ascents/{{ascent}}/resolution.npz"
+        ),
+        matrices=f"{DS}/similarity.npz",
+    output:
+        table=f"{DS}/ascent_outcomes.tsv",
+    params:
+        ascents=[name for name, _ in sensitivity_ascents("deepsea")],
+        sharing=DSCFG["sharing"],
+        min_coef=DSCFG["motif_effects"]["min_coef"],
+    log:
+        f"{LOGS}/deepsea_ascent_outcomes/all.log",
+    benchmark:
+        f"{BENCH}/deepsea_ascent_outcomes/all.tsv"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=10,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/deepsea_ascent_outcomes.py"
+
+
 rule deepsea_channel_ascent:
     input:
         model=f"{DS}/model.pt",
@@ -269,6 +320,7 @@ if DSCFG["source"] == "simulated":
             test=f"{DS}/test.npz",
             truth=f"{DS}/compendium/truth.npz",
             resolution=f"{DS}/resolution.npz",
+            others=[f"{DS}/ascents/{v}/resolution.npz" for _, v in sensitivity_ascents("deepsea")[1:]],
         output:
             effects=f"{DS}/motif_effects.npz",
             table=f"{TABLES}/deepsea_class_motifs.tsv",
@@ -276,6 +328,7 @@ if DSCFG["source"] == "simulated":
             cfg=DSCFG["motif_effects"],
             sharpness=DSCFG["compendium"]["sharpness"],
             ascent=ascent_params("deepsea"),
+            others=[name for name, _ in sensitivity_ascents("deepsea")[1:]],
         log:
             f"{LOGS}/deepsea_motif_effects/all.log",
         benchmark:
@@ -300,6 +353,7 @@ if DSCFG["source"] == "simulated":
             channel_motifs=f"{TABLES}/fig6_channel_motifs.tsv",
             association=f"{DS}/dnase_association.tsv",
             resolution=f"{DS}/resolution.npz",
+            outcomes=f"{DS}/ascent_outcomes.tsv",
         output:
             table=f"{TABLES}/deepsea_findings.tsv",
         log:

@@ -79,6 +79,29 @@ rule synthetic_resolve:
         "../workflow_scripts/synthetic_resolve.py"
 
 
+rule synthetic_resolve_ascent:
+    input:
+        model=f"{SYN}/{{dataset}}/model.pt",
+        data=f"{SYN}/{{dataset}}/data.npz",
+    output:
+        resolution=f"{SYN}/{{dataset}}/ascents/{{ascent}}/resolution.npz",
+    params:
+        ascent=lambda wc: ascent_params("synthetic", wc.ascent),
+    log:
+        f"{LOGS}/synthetic_resolve_ascent/{{dataset}}_{{ascent}}.log",
+    benchmark:
+        f"{BENCH}/synthetic_resolve_ascent/{{dataset}}_{{ascent}}.tsv"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=30,
+        gpu=GPUS,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/synthetic_resolve.py"
+
+
 rule synthetic_auc:
     input:
         aucs=expand(f"{SYN}/{{dataset}}/auc.tsv", dataset=["dataset1", "dataset2"]),
@@ -134,6 +157,29 @@ rule synthetic_control:
         f"{LOGS}/synthetic_control/dataset1.log",
     benchmark:
         f"{BENCH}/synthetic_control/dataset1.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+        gpu=GPUS,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/synthetic_control.py"
+
+
+rule synthetic_control_ascent:
+    input:
+        resolution=f"{SYN}/dataset1/resolution.npz",
+        filters=f"{TABLES}/synthetic_filters.tsv",
+    output:
+        resolution=f"{SYN}/dataset1/ascents/{{ascent}}/control_resolution.npz",
+    params:
+        ascent=lambda wc: ascent_params("synthetic", wc.ascent),
+    log:
+        f"{LOGS}/synthetic_control_ascent/{{ascent}}.log",
+    benchmark:
+        f"{BENCH}/synthetic_control_ascent/{{ascent}}.tsv"
     threads: 1
     resources:
         mem_mb=2000,
@@ -318,6 +364,49 @@ rule synthetic_figS1:
         "../workflow_scripts/synthetic_figS1.py"
 
 
+rule synthetic_ascent_outcomes:
+    input:
+        resolution1=sensitivity_inputs(
+            "synthetic",
+            f"{SYN}/dataset1/resolution.npz",
+            f"{SYN}/dataset1/ascents/{{ascent}}/resolution.npz",
+        ),
+        control=sensitivity_inputs(
+            "synthetic",
+            f"{SYN}/dataset1/control_resolution.npz",
+            f"{SYN}/dataset1/ascents/{{ascent}}/control_resolution.npz",
+        ),
+        resolution2=sensitivity_inputs(
+            "synthetic",
+            f"{SYN}/dataset2/resolution.npz",
+            f"{SYN}/dataset2/ascents/{{ascent}}/resolution.npz",
+        ),
+        model2=f"{SYN}/dataset2/model.pt",
+        auc1=f"{SYN}/dataset1/auc.tsv",
+        auc2=f"{SYN}/dataset2/auc.tsv",
+        data2=f"{SYN}/dataset2/data.npz",
+        filters=f"{TABLES}/synthetic_filters.tsv",
+        combinations=f"{SYN}/dataset1/combination_logits.tsv",
+        landscape=f"{SYN}/dataset1/landscape.npz",
+    output:
+        table=f"{SYN}/ascent_outcomes.tsv",
+    params:
+        ascents=[name for name, _ in sensitivity_ascents("synthetic")],
+        cfg=config["synthetic"],
+    log:
+        f"{LOGS}/synthetic_ascent_outcomes/all.log",
+    benchmark:
+        f"{BENCH}/synthetic_ascent_outcomes/all.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=5,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/synthetic_ascent_outcomes.py"
+
+
 rule synthetic_findings:
     input:
         resolution1=f"{SYN}/dataset1/resolution.npz",
@@ -331,6 +420,7 @@ rule synthetic_findings:
         control=f"{SYN}/dataset1/control_resolution.npz",
         robustness=f"{TABLES}/synthetic_xor_robustness.tsv",
         landscape=f"{SYN}/dataset1/landscape.npz",
+        outcomes=f"{SYN}/ascent_outcomes.tsv",
     output:
         table=f"{TABLES}/synthetic_findings.tsv",
     params:

@@ -326,6 +326,29 @@ rule tfpanel_resolve:
         "../workflow_scripts/tfpanel_resolve.py"
 
 
+rule tfpanel_resolve_ascent:
+    input:
+        model=f"{TFP}/panel.pt",
+        experiments=f"{TFP}/experiments.tsv",
+    output:
+        resolution=f"{TFP}/ascents/{{ascent}}/resolution.npz",
+    params:
+        ascent=lambda wc: ascent_params("tfpanel", wc.ascent),
+    log:
+        f"{LOGS}/tfpanel_resolve_ascent/{{ascent}}.log",
+    benchmark:
+        f"{BENCH}/tfpanel_resolve_ascent/{{ascent}}.tsv"
+    threads: 1
+    resources:
+        mem_mb=8000,
+        runtime=120,
+        gpu=GPUS,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/tfpanel_resolve.py"
+
+
 rule tfpanel_baselines:
     input:
         model=f"{TFP}/panel.pt",
@@ -471,6 +494,36 @@ rule tfpanel_figS5:
         "../workflow_scripts/tfpanel_figS5.py"
 
 
+rule tfpanel_ascent_outcomes:
+    input:
+        resolutions=sensitivity_inputs(
+            "tfpanel", f"{TFP}/resolution.npz", f"{TFP}/ascents/{{ascent}}/resolution.npz"
+        ),
+        auc=f"{TABLES}/tfpanel_auc.tsv",
+        table1=f"{TABLES}/table1.tsv",
+        scores=f"{TFP}/filter_scores.npz",
+        pvalues=f"{TFP}/motif_pvalues.npz",
+        artifacts=f"{TFP}/artifacts.tsv",
+    output:
+        table=f"{TFP}/ascent_outcomes.tsv",
+    params:
+        ascents=[name for name, _ in sensitivity_ascents("tfpanel")],
+        ks=TFCFG["ks"],
+        thresholds=TFCFG["thresholds"],
+    log:
+        f"{LOGS}/tfpanel_ascent_outcomes/all.log",
+    benchmark:
+        f"{BENCH}/tfpanel_ascent_outcomes/all.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=5,
+    conda:
+        ENV_PY
+    script:
+        "../workflow_scripts/tfpanel_ascent_outcomes.py"
+
+
 rule tfpanel_findings:
     input:
         auc=f"{TABLES}/tfpanel_auc.tsv",
@@ -481,6 +534,7 @@ rule tfpanel_findings:
         scores=f"{TFP}/filter_scores.npz",
         pvalues=f"{TFP}/motif_pvalues.npz",
         artifacts=f"{TFP}/artifacts.tsv",
+        outcomes=f"{TFP}/ascent_outcomes.tsv",
     output:
         table=f"{TABLES}/tfpanel_findings.tsv",
     log:

@@ -111,9 +111,9 @@ def test_panel_findings_hold_and_fail_as_measured():
             "mean_ic_negative_weights": [20.0],
         }
     )
-    zeng = ["zeng"] * e
+    paper = ["encode_fimo"] * e  # the paper's own data
     out = panel_findings(
-        np.full(e, 0.93), table1, np.ones(e), groups, act_pos, act_neg, p, art, sources=zeng
+        np.full(e, 0.93), table1, np.ones(e), groups, act_pos, act_neg, p, art, sources=paper
     )
     assert list(out.columns) == FINDING_COLUMNS and len(out) == 12
     assert out["holds"].iloc[:11].all()  # everything but the artifact share
@@ -121,20 +121,24 @@ def test_panel_findings_hold_and_fail_as_measured():
     assert out["finding"].is_unique and (out["where"] != "").all()
     assert out["verdict"].iloc[11] == "does not hold"
     worse = panel_findings(
-        np.full(e, 0.7), table1, np.full(e, 2), groups, act_pos, act_neg, p, art, sources=zeng
+        np.full(e, 0.7), table1, np.full(e, 2), groups, act_pos, act_neg, p, art, sources=paper
     )
     assert not worse["holds"].iloc[0] and not worse["holds"].iloc[1]
     # a simulated panel cannot test the paper's AUC on its real experiments
     sim = panel_findings(np.full(e, 0.93), table1, np.ones(e), groups, act_pos, act_neg, p, art,
-                         sources=["simulated"] * (e - 1) + ["zeng"])  # fmt: skip
+                         sources=["simulated"] * (e - 1) + ["encode_fimo"])  # fmt: skip
     assert sim["verdict"].iloc[0] == "not comparable" and not sim["holds"].iloc[0]
+    # nor can Zeng et al.'s peak-centred sets: they are not the paper's motif-centred windows
+    peaks = panel_findings(np.full(e, 0.93), table1, np.ones(e), groups, act_pos, act_neg, p,
+                           art, sources=["zeng"] * e)  # fmt: skip
+    assert peaks["verdict"].iloc[0] == "not comparable"
     # "outperforms" is strict at every k: a tie at top-5 is not outperforming
     tied = table1.copy()
     tied.loc[tied["method"] == "saliency", "top5_p<0.5"] = int(
         tied.loc[tied["method"] == "DeepResolve", "top5_p<0.5"].iloc[0]
     )
     row = panel_findings(np.full(e, 0.93), tied, np.ones(e), groups, act_pos, act_neg, p, art,
-                         sources=zeng).set_index("finding")  # fmt: skip
+                         sources=paper).set_index("finding")  # fmt: skip
     strict = row.loc[[f for f in row.index if "outperforms saliency" in f]]
     assert len(strict) == 1 and strict["verdict"].iloc[0] == "does not hold"
     assert "top-1" in strict.index[0] and "top-5" in strict.index[0]

@@ -110,7 +110,10 @@ def test_narrowpeak_is_read_with_integer_coordinates(tmp_path, compressed):
 @pytest.mark.parametrize(
     "content, message",
     [
-        (gzip.compress(NARROWPEAK.encode() * 50)[:-30], "not a readable narrowPeak"),  # truncated
+        (
+            gzip.compress(NARROWPEAK.encode() * 50, mtime=0)[:-30],
+            "not a readable narrowPeak",
+        ),  # truncated
         (b"\x1f\x8b\x08\x00garbage", "not a readable narrowPeak"),
         (b"chr1\t100\t250\n", "3 columns"),
         (

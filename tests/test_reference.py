@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from deepresolve.paper import method_reference as method
 from deepresolve.paper.deepsea import reference as deepsea
 from deepresolve.paper.reference import (
     NOT_COMPARABLE,
@@ -17,7 +18,7 @@ from deepresolve.paper.synthetic import reference as synthetic
 from deepresolve.paper.tfpanel import reference as tfpanel
 from tests.authors_mirror import shared_folder
 
-MODULES = {"synthetic": synthetic, "tfpanel": tfpanel, "deepsea": deepsea}
+MODULES = {"method": method, "synthetic": synthetic, "tfpanel": tfpanel, "deepsea": deepsea}
 VALUES = [(m, k, v) for m, mod in MODULES.items() for k, v in values_of(vars(mod)).items()]
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 

@@ -15,6 +15,7 @@ from deepresolve.paper.synthetic.findings import (
     group_separation,
 )
 from deepresolve.paper.synthetic.models import load_model, resolve_layer, save_model, synthetic_cnn
+from deepresolve.presets import ascent_preset
 from deepresolve.sequences import decode
 
 
@@ -293,7 +294,11 @@ def test_dataset2_model_learns_and_deepresolve_recovers_feature_sharing():
     trained = train_synthetic_cnn(data.x, data.y, {"pool": None}, config, seed=0)
     assert trained.auc.min() > 0.65 and trained.auc[3] > 0.85, trained.auc
     body, head = split_sequential(trained.model, resolve_layer(trained.model))
-    res = deepresolve.resolve(head, (32, 93), n_init=4, steps=300, seed=0, progress=False)
-    df = dataset2_findings(res, data.y, trained.model.out.weight.detach().numpy(), trained.auc)
-    holds = dict(zip(df["finding"].str.split(":").str[0], df["holds"], strict=True))
-    assert holds["class similarity (DeepResolve)"] and holds["label correlation"], df
+    # the workflow's ascent (the authors' preset) and the library's default alike
+    for preset in ("authors", "library"):
+        res = deepresolve.resolve(head, (32, 93), n_init=4, seed=0, progress=False,
+                                  **{**ascent_preset(preset), "steps": 300})  # fmt: skip
+        last = trained.model.out.weight.detach().numpy()
+        df = dataset2_findings(res, data.y, last, trained.auc)
+        holds = dict(zip(df["finding"].str.split(":").str[0], df["holds"], strict=True))
+        assert holds["class similarity (DeepResolve)"] and holds["label correlation"], (preset, df)

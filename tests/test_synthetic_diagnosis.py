@@ -28,6 +28,7 @@ from deepresolve.paper.synthetic.filters import (
     insert_motif,
     pattern_free,
 )
+from deepresolve.presets import ascent_preset
 from deepresolve.sequences import ALPHABET, decode
 
 MOTIFS = ["CGCTTG", "CAGGTC", "GCTCAT"]
@@ -130,6 +131,22 @@ def test_two_branch_head_is_flagged_non_additive_with_opposite_signs():
     np.testing.assert_allclose(fc[~branch], 1.0, atol=0.01)
     assert branch.mean() >= 0.5 and (fa > 0.25).any() and (fa < -0.25).any()
     assert res.il[0, A] > 0.1
+
+
+def test_authors_preset_starts_miss_the_two_branch_heads_xor():
+    """The authors' ascent starts from U(0, 1): every start has both branch units active
+    (|A - B| < C), and all end at the third optimum A = B = 0, C = 1/lambda, so nothing is
+    flagged; the same ascent from N(0, 1) starts reaches the branches and flags A and B.
+    (The workflow's positive control shows the same in ascent_sensitivity.)"""
+    head = two_branch_head(K, W, A, B, C)
+    authors = ascent_preset("authors")
+    res = deepresolve.resolve(head, (K, W), n_init=10, seed=0, progress=False, **authors)
+    assert res.n_components[0] == 1 and not res.nonadditive[0].any()
+    np.testing.assert_allclose(res.fivs[0, :, [A, B]], 0.0, atol=1e-3)
+    np.testing.assert_allclose(res.fivs[0, :, C], 1 / authors["l2"], atol=1e-3)
+    normal = deepresolve.resolve(head, (K, W), n_init=10, seed=0, progress=False,
+                                 **{**authors, "init": "normal"})  # fmt: skip
+    assert {A, B} <= set(np.flatnonzero(normal.nonadditive[0]))
 
 
 def test_count_head_of_the_same_shape_is_not_flagged():

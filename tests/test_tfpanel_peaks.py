@@ -29,6 +29,7 @@ from deepresolve.paper.tfpanel.data import (
 )
 from deepresolve.paper.tfpanel.models import filter_weights, panel_head, panel_size, tf_panel
 from deepresolve.paper.tfpanel.panel import PanelData, encode, fit_panel, panel_auc, panel_logits
+from deepresolve.presets import ascent_settings
 from deepresolve.training import TrainConfig
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,12 +73,10 @@ def resolved():
     auc = panel_auc(panel_logits(panel, test), test)
 
     # tfpanel_resolve
-    asc = {**config["ascent"], **cfg.get("ascent", {})}
+    block = {k: v for k, v in config["ascent"].items() if k != "sensitivity"}
     res = deepresolve.resolve(
-        panel_head(panel), (panel_size(panel)[1], 1), n_init=asc["n_init"], l2=asc["l2"],
-        steps=asc["steps"], lr=asc["lr"], seed=step_seed(seed, "tfpanel_resolve"),
-        batch_size=asc["batch_size"],
-        class_names=names, progress=False,
+        panel_head(panel), (panel_size(panel)[1], 1), seed=step_seed(seed, "tfpanel_resolve"),
+        class_names=names, progress=False, **ascent_settings({**block, **cfg.get("ascent", {})}),
     )  # fmt: skip
 
     # tfpanel_tomtom: the top-OFIV filter of each model as a trimmed PWM

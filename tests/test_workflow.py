@@ -17,6 +17,9 @@ def test_lint_is_clean():
     [
         ("bogus_key=1", "'bogus_key' was unexpected"),
         ("device=gpu", "'gpu' is not one of"),
+        # one ascent for every analysis: a section sets only its batch size
+        ("deepsea={ascent: {l2: x}}", "'l2' was unexpected"),
+        ("ascent={preset: adam}", "'adam' is not one of ['authors', 'library']"),
     ],
 )
 def test_bad_config_is_rejected_naming_the_key(override, message):

@@ -1,7 +1,8 @@
 """What the model and DeepResolve make of each planted motif: the logit-on-motif
 regression, the channel-to-motif map (planted, and read off the data as a check),
-DeepResolve's (at the configured l2 and the sweep's) and the data gradient's motif-level
-importance, channel and motif ablation, where the ascent ends, and the per-class table."""
+DeepResolve's (under the configured ascent and the sensitivity ascents) and the data
+gradient's motif-level importance, channel and motif ablation, where the ascent ends, and
+the per-class table."""
 
 import numpy as np
 
@@ -12,6 +13,7 @@ from deepresolve.motifs.jaspar import load_jaspar
 from deepresolve.paper import seeds
 from deepresolve.paper.deepsea.models import load_model
 from deepresolve.paper.deepsea.motif_effects import analyse_motif_effects
+from deepresolve.presets import ascent_settings
 
 sm = snakemake  # noqa: F821
 device = deepresolve.paper.workflow.setup(sm)
@@ -20,13 +22,19 @@ res = Resolution.load(sm.input.resolution)
 if res.labels() != names:
     raise ValueError(f"{sm.input.resolution}: classes differ from those of {sm.input.model}")
 test, truth = np.load(sm.input.test), np.load(sm.input.truth)
+others = {}
+for name, path in zip(sm.params.others, sm.input.others, strict=True):
+    other = Resolution.load(path)
+    if other.labels() != names:
+        raise ValueError(f"{path}: classes differ from those of {sm.input.model}")
+    others[name] = other.ofiv
 table, arrays = analyse_motif_effects(
     model, names, res.ofiv, test, load_jaspar().subset([str(m) for m in truth["motif_ids"]]),
     truth["motif_names"], truth["factor_weights"], truth["context_weights"],
-    cfg=sm.params.cfg, ascent=sm.params.ascent, sharpness=sm.params.sharpness,
+    cfg=sm.params.cfg, ascent=ascent_settings(sm.params.ascent), sharpness=sm.params.sharpness,
     insert_seed=seeds.seed(sm.config["seed"], sm.rule),
-    ascent_seed=seeds.seed(sm.config["seed"], "deepsea_resolve"),  # its starts, for the sweep
-    device=device,
+    ascent_seed=seeds.seed(sm.config["seed"], "deepsea_resolve"),
+    device=device, others=others,
 )  # fmt: skip
 print(table.to_string())
 save_npz(sm.output.effects, **arrays)

@@ -14,6 +14,7 @@ from deepresolve.paper.seeds import seed
 from deepresolve.paper.tfpanel.data import known_motif_pvalues
 from deepresolve.paper.tfpanel.models import filter_weights, load_panel, panel_head, panel_size
 from deepresolve.paper.tfpanel.real import top_filter_hits
+from deepresolve.presets import ascent_settings
 
 sm = snakemake  # noqa: F821
 device = deepresolve.paper.workflow.setup(sm)
@@ -26,7 +27,8 @@ for model, path in (("retrained", sm.input.retrained), ("authors", sm.input.auth
     panel, names = load_panel(path)
     res = deepresolve.resolve(
         panel_head(panel), (panel_size(panel)[1], 1), class_names=names, device=device,
-        seed=seed(sm.config["seed"], sm.rule), progress=False, **sm.params.ascent,
+        seed=seed(sm.config["seed"], sm.rule), progress=False,
+        **ascent_settings(sm.params.ascent),
     )  # fmt: skip
     weights = filter_weights(panel)  # (E, K, 4, W); the authors' already flipped for Theano
     pwms = filter_pwms(weights.reshape(-1, *weights.shape[2:])).reshape(weights.shape)

@@ -8,7 +8,11 @@ from deepresolve import Resolution
 from deepresolve.io import read_tsv, write_tsv
 from deepresolve.paper.synthetic.data import SyntheticData
 from deepresolve.paper.synthetic.diagnosis import Landscape, control_channels
-from deepresolve.paper.synthetic.findings import dataset1_findings, dataset2_findings
+from deepresolve.paper.synthetic.findings import (
+    ascent_dependence,
+    dataset1_findings,
+    dataset2_findings,
+)
 from deepresolve.paper.synthetic.models import load_model
 
 sm = snakemake  # noqa: F821
@@ -29,4 +33,7 @@ two = dataset2_findings(
     Resolution.load(sm.input.resolution2), SyntheticData.load(sm.input.data2).y,
     model2.out.weight.detach().numpy(), read_tsv(sm.input.auc2)["auc"].to_numpy(),
 )  # fmt: skip
+outcomes = read_tsv(sm.input.outcomes)
+one = pd.concat([one, ascent_dependence(outcomes, "I")], ignore_index=True)
+two = pd.concat([two, ascent_dependence(outcomes, "II")], ignore_index=True)
 write_tsv(sm.output.table, pd.concat([one, two], ignore_index=True))

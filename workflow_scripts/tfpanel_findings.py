@@ -1,10 +1,12 @@
 """The paper's TF-panel findings checked on this run (one row per finding)."""
 
+import pandas as pd
+
 import deepresolve
 import deepresolve.paper.workflow
 from deepresolve.io import read_tsv, write_tsv
 from deepresolve.paper.tfpanel.filter_ranks import load_filter_activity, rank_groups
-from deepresolve.paper.tfpanel.findings import panel_findings
+from deepresolve.paper.tfpanel.findings import ascent_dependence, panel_findings
 
 sm = snakemake  # noqa: F821
 deepresolve.paper.workflow.setup(sm)
@@ -16,4 +18,5 @@ findings = panel_findings(
     rank_groups(res.ofiv), act_pos, act_neg, pvalues, read_tsv(sm.input.artifacts),
     sources=list(experiments["source"]), rank_tests=read_tsv(sm.input.rank_tests),
 )  # fmt: skip
+findings = pd.concat([findings, ascent_dependence(read_tsv(sm.input.outcomes))], ignore_index=True)
 write_tsv(sm.output.table, findings)

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from deepresolve.io import atomic_path
+from deepresolve.presets import describe_ascent
 
 __all__ = ["RunTables", "rst_escape", "paper_values", "render_caption", "render_captions"]
 
@@ -43,12 +44,14 @@ def rst_escape(text: str) -> str:
 
 
 def paper_values() -> SimpleNamespace:
-    """``paper.<analysis>.<NAME>``: the reference modules of the three analyses."""
+    """``paper.<analysis>.<NAME>``: the reference modules of the three analyses, and
+    ``paper.method`` (what the paper says about the method's settings)."""
+    from deepresolve.paper import method_reference as method
     from deepresolve.paper.deepsea import reference as deepsea
     from deepresolve.paper.synthetic import reference as synthetic
     from deepresolve.paper.tfpanel import reference as tfpanel
 
-    return SimpleNamespace(synthetic=synthetic, tfpanel=tfpanel, deepsea=deepsea)
+    return SimpleNamespace(synthetic=synthetic, tfpanel=tfpanel, deepsea=deepsea, method=method)
 
 
 class RunTables:
@@ -106,11 +109,15 @@ class RunTables:
 
 
 def render_caption(template: str, run: RunTables, config: Mapping[str, Any]) -> str:
-    """One caption: ``template`` (Jinja, RST) with ``paper``, ``run`` and ``config``."""
+    """One caption: ``template`` (Jinja, RST) with ``paper``, ``run``, ``config`` and
+    ``ascent`` (the configured ascent in words, :func:`deepresolve.presets.describe_ascent`)."""
     from jinja2 import Environment, StrictUndefined
 
     env = Environment(undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False)
-    text = env.from_string(template).render(paper=paper_values(), run=run, config=config)
+    ascent = describe_ascent(config["ascent"]) if "ascent" in config else ""
+    text = env.from_string(template).render(
+        paper=paper_values(), run=run, config=config, ascent=ascent
+    )
     if "{{" in text or "{%" in text or "{#" in text:
         raise ValueError("a rendered caption holds Jinja markup (Snakemake would render it again)")
     return text

@@ -50,6 +50,10 @@ STEPS: dict[str, Step] = {
     "synthetic_fig4": Step(170),
     "synthetic_figS1": Step(180),
     "synthetic_findings": Step(190),
+    # the sensitivity ascents resolve with the starts of synthetic_resolve / the control
+    "synthetic_resolve_ascent": Step(192),
+    "synthetic_control_ascent": Step(194),
+    "synthetic_ascent_outcomes": Step(196),
     # replicate r = 1, 2, ...: data and split + 0, training + 1, ascent + 2
     "synthetic_replicate": Step(1000, span=3, repeat=99, stride=1000),
     # --- tfpanel: 200-299 ------------------------------------------------------------
@@ -113,7 +117,13 @@ STEPS: dict[str, Step] = {
     "run_provenance": Step(800),
     "report_findings": Step(810),
     "report_captions": Step(820),
-    # --- free for new steps: 600-799, 900-999 (any offset no other step uses: the
+    # --- the ascent sensitivity of the TF panel and DeepSEA, its table: 600-629 ----------
+    "tfpanel_resolve_ascent": Step(600),  # resolves with tfpanel_resolve's starts
+    "tfpanel_ascent_outcomes": Step(602),
+    "deepsea_resolve_ascent": Step(610),  # resolves with deepsea_resolve's starts
+    "deepsea_ascent_outcomes": Step(612),
+    "ascent_sensitivity": Step(620),
+    # --- free for new steps: 630-799, 900-999 (any offset no other step uses: the
     # test in tests/test_seeds.py says which) ------------------------------------------
 }
 

@@ -8,12 +8,23 @@ finding's text, so a row that does not hold is reported as such, not tuned away.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 import pandas as pd
 
+from deepresolve.paper.ascent_sensitivity import dependence_row, outcome_row, outcome_table
 from deepresolve.paper.deepsea import reference as ref
 from deepresolve.paper.deepsea.compendium import PAPER_GROUPS
+from deepresolve.paper.deepsea.motif_effects import (
+    MotifRegression,
+    class_motif_table,
+    motif_importance,
+)
+from deepresolve.paper.deepsea.sharing import dnase_association, group_recovery
 from deepresolve.paper.reference import FINDING_COLUMNS, NOT_COMPARABLE, findings_frame
+from deepresolve.resolution import Resolution
+from deepresolve.similarity import class_similarity
 
 FINDING_COLUMNS = FINDING_COLUMNS  # finding, measured, paper, where, holds, verdict
 
@@ -210,3 +221,78 @@ def _diagnosis_rows(
             bool(resid.median() <= max_residual),
         ))  # fmt: skip
     return rows
+
+
+def ascent_outcomes(
+    ascents: Sequence[str],
+    resolutions: Sequence[Resolution],
+    matrices: Mapping[str, np.ndarray],
+    sharing: Mapping,
+    same_cell: np.ndarray | None = None,
+    effects: Mapping[str, np.ndarray] | None = None,
+    factor_weights: np.ndarray | None = None,
+    context_weights: np.ndarray | None = None,
+    min_coef: float = 1.0,
+) -> pd.DataFrame:
+    """Rows ``DeepSEA`` of the ascent-sensitivity table
+    (:mod:`deepresolve.paper.ascent_sensitivity`), one per ascent (the configured one
+    first): DeepResolve's class similarity from that ascent's OFIVs, the Fig 9 groups it
+    recovers and its Spearman correlation with the truth over different-cell pairs, and
+    (simulated compendium) :func:`deepsea_findings` on its recovery table, DNase association
+    and per-class motif table.
+
+    ``matrices``: the ascent-independent ``(C, C)`` similarities of the sharing step
+    (``labels``, ``weights``; for the compendium also ``truth``, ``decision``,
+    ``model_implied``); ``sharing``: its config (``percentile_cut``, ``q_positive``,
+    ``q_negative``). With the compendium's ``same_cell``, the motif-effects arrays
+    ``effects`` (``coef``, ``intercept``, ``r2``, ``response``, ``data_response``,
+    ``gradient_motif``, ``map_r``) and the true ``factor_weights`` / ``context_weights``
+    ``(C, M)``, the motif table's DeepResolve columns are recomputed; its ascent-diagnosis
+    columns are the configured ascent's and are left out.
+    """
+    keep = [m for m in ("truth", "decision", "labels", "weights", "model_implied") if m in matrices]
+    truth = matrices.get("truth")
+    rows = []
+    for name, res in zip(ascents, resolutions, strict=True):
+        names = res.labels()
+        sim = class_similarity(res.ofiv)
+        recovery = group_recovery(
+            {**{m: matrices[m] for m in keep}, "deepresolve": sim}, names, PAPER_GROUPS,
+            sharing["percentile_cut"], truth, same_cell,
+        )  # fmt: skip
+        dr = _recovered(recovery, "deepresolve")
+        pairs = "different-cell pairs" if same_cell is not None else "all pairs"
+        found = None
+        if truth is not None and effects is not None:
+            motifs = _motif_table(res.ofiv, names, effects, factor_weights, context_weights,
+                                  min_coef)  # fmt: skip
+            association = dnase_association(sim, names, sharing["q_positive"],
+                                            sharing["q_negative"])  # fmt: skip
+            found = deepsea_findings(recovery, motifs, association, res.n_components)
+        rows.append(outcome_row(
+            "DeepSEA", name, res, resolutions[0], found,
+            groups_recovered=f"{len(dr)}/{len(PAPER_GROUPS)}",
+            spearman_vs_truth=_spearman(recovery, "deepresolve", pairs),
+            detail="recovered: " + (", ".join(dr) or "none"),
+        ))  # fmt: skip
+    return outcome_table(rows)
+
+
+def _motif_table(ofiv, names, effects, factor_weights, context_weights, min_coef):
+    """The per-class motif table with DeepResolve's motif-level importance from ``ofiv``."""
+    importances = {
+        "deepresolve": motif_importance(ofiv, effects["response"]),
+        "deepresolve_datamap": motif_importance(ofiv, effects["data_response"]),
+        "gradient": effects["gradient_motif"],
+    }
+    regression = MotifRegression(effects["intercept"], effects["coef"], effects["r2"])
+    return class_motif_table(
+        names, [str(m) for m in effects["motif_names"]], factor_weights, context_weights,
+        regression, importances, min_coef=min_coef, per_motif={"map_r": effects["map_r"]},
+    )  # fmt: skip
+
+
+def ascent_dependence(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Findings row: are the DeepSEA verdicts the same under every ascent of the
+    sensitivity table (``outcomes``: :func:`ascent_outcomes`)?"""
+    return findings_frame([dependence_row(outcomes, "DeepSEA", "the ascent-convergence row aside")])

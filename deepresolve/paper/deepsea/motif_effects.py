@@ -409,16 +409,19 @@ def analyse_motif_effects(
     insert_seed: int,
     ascent_seed: int,
     device=None,
+    others: Mapping[str, np.ndarray] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """Everything this module measures, on one trained compendium model.
 
     ``ofiv`` ``(C, K)``: DeepResolve's result at ``ascent`` (``resolve`` keywords);
     ``test``: held-out ``x (N, 4, L)``, labels ``y (N, C)``, motif presence ``z (N, M)``;
     ``motifs``: the ``M`` planted PWMs, named ``motif_names``; ``cfg``: the motif-effects
-    config (``n_insert``, ``l2_sweep``, ``min_coef``); ``insert_seed`` seeds the motif
-    planting, ``ascent_seed`` the extra ascents (that of ``ofiv``'s run, so the starts are
-    the same). Prints the map check and the classes
-    whose model missed a motif. Returns the per-class table and the arrays behind it.
+    config (``n_insert``, ``min_coef``); ``insert_seed`` seeds the motif planting,
+    ``ascent_seed`` the extra ascent (that of ``ofiv``'s run, so the starts are the same);
+    ``others``: DeepResolve's OFIVs ``(C, K)`` under other ascents, by name (the ascent
+    sensitivity's), taken to motif level as ``deepresolve_<name>``. Prints the map check
+    and the classes whose model missed a motif. Returns the per-class table and the arrays
+    behind it.
     """
     x, y, z = np.asarray(test["x"], dtype=np.float32), test["y"], test["z"]
     motif_names = [str(m) for m in motif_names]
@@ -446,13 +449,9 @@ def analyse_motif_effects(
         "baseline_gradient": motif_importance(baseline_gradient(head, shape, device), response),
         "ablation": motif_ablation(head, h, y, response, device=device),
     }
-    # DeepResolve at other L2 penalties, everything else as configured
-    for l2 in cfg["l2_sweep"]:
-        other = deepresolve.resolve(
-            head, shape, **{**ascent, "l2": l2}, seed=ascent_seed, device=device, keep_fims=False,
-            progress=False,
-        )  # fmt: skip
-        importance[f"deepresolve_l2_{l2:g}"] = motif_importance(other.ofiv, response)
+    # DeepResolve under other ascents (resolved elsewhere, same model and seed)
+    for name, other_ofiv in (others or {}).items():
+        importance[f"deepresolve_{name}"] = motif_importance(other_ofiv, response)
     # where the ascent ends (two starts per class at the configured l2, optimum kept)
     check = deepresolve.resolve(
         head, shape, **{**ascent, "n_init": 2}, seed=ascent_seed, device=device, keep_fims=True,

@@ -15,11 +15,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from deepresolve.paper.ascent_sensitivity import dependence_row, outcome_row, outcome_table
 from deepresolve.paper.reference import FINDING_COLUMNS as REFERENCE_COLUMNS
 from deepresolve.paper.reference import findings_frame
 from deepresolve.paper.synthetic import reference as ref
 from deepresolve.paper.synthetic.diagnosis import (
     Landscape,
+    control_channels,
     learnt_xor,
     sum_dependence,
     sum_profile,
@@ -259,3 +261,49 @@ def dataset2_findings(
             ref.DATASET2_SIMILARITY, separated == want,
         ))  # fmt: skip
     return findings_frame(rows, dataset="II")
+
+
+def ascent_outcomes(
+    ascents: Sequence[str],
+    resolutions1: Sequence[Resolution],
+    controls: Sequence[Resolution],
+    resolutions2: Sequence[Resolution],
+    filters: pd.DataFrame,
+    xor_motifs: Sequence[str],
+    and_motif: str,
+    auc1: float,
+    labels2: np.ndarray,
+    last_weights2: np.ndarray,
+    aucs2: np.ndarray,
+    combinations: pd.DataFrame | None = None,
+    landscape: Landscape | None = None,
+) -> pd.DataFrame:
+    """Rows ``synthetic I`` and ``synthetic II`` of the ascent-sensitivity table
+    (:mod:`deepresolve.paper.ascent_sensitivity`), one per ascent (the configured one
+    first): each dataset's resolution (and dataset I's positive-control head) under that
+    ascent, checked by :func:`dataset1_findings` (without the seeded replicates, which
+    are not resolved again) and :func:`dataset2_findings`."""
+    channels = control_channels(filters, resolutions1[0].n_channels)
+    rows = []
+    for name, res, control in zip(ascents, resolutions1, controls, strict=True):
+        found = dataset1_findings(res, filters, xor_motifs, and_motif, auc1, combinations,
+                                  landscape, control, channels)  # fmt: skip
+        flagged = sorted(int(k) for k in np.flatnonzero(res.nonadditive[0]))
+        ctl = sorted(int(k) for k in np.flatnonzero(control.nonadditive[0]))
+        detail = (f"flagged channels {flagged}; positive control (A, B, C = {channels}): "
+                  f"{int(control.n_components[0])} components, flagged {ctl}")  # fmt: skip
+        rows.append(outcome_row("synthetic I", name, res, resolutions1[0], found, detail=detail))
+    for name, res in zip(ascents, resolutions2, strict=True):
+        found = dataset2_findings(res, labels2, last_weights2, aucs2)
+        sim = dataset2_matrices(res, labels2, last_weights2)["class similarity (DeepResolve)"]
+        lo, hi, _ = group_separation(sim, (0, 1, 2), 3)
+        detail = f"class similarity: classes 1-3 min within {lo:.2f}, max with class 4 {hi:.2f}"
+        rows.append(outcome_row("synthetic II", name, res, resolutions2[0], found, detail=detail))
+    return outcome_table(rows)
+
+
+def ascent_dependence(outcomes: pd.DataFrame, dataset: str) -> pd.DataFrame:
+    """Findings row of dataset ``"I"`` or ``"II"``: are its verdicts the same under every
+    ascent of the sensitivity table (``outcomes``: :func:`ascent_outcomes`)?"""
+    note = "without the seeded replicates" if dataset == "I" else ""
+    return findings_frame([dependence_row(outcomes, f"synthetic {dataset}", note)], dataset=dataset)

@@ -12,13 +12,22 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from deepresolve.paper.ascent_sensitivity import dependence_row, outcome_row, outcome_table
 from deepresolve.paper.reference import FINDING_COLUMNS, NOT_COMPARABLE, findings_frame
 from deepresolve.paper.tfpanel import reference as ref
+from deepresolve.paper.tfpanel.filter_ranks import (
+    artifacts,
+    rank_groups,
+    ranked_pvalues,
+    topk_table,
+)
+from deepresolve.resolution import Resolution
 
 FINDING_COLUMNS = FINDING_COLUMNS  # finding, measured, paper, where, holds, verdict
-# the paper's 422 experiments; any other source (simulated, janggu peaks) cannot test a
-# claim about their absolute values
-PAPER_SOURCES = ("zeng",)
+# the paper's data (motif-centred windows of the 422 experiments); any other source
+# (simulated, janggu peaks, Zeng et al.'s peak-centred sets) cannot test a claim about
+# their absolute values
+PAPER_SOURCES = ("encode_fimo",)
 
 
 def _outperforms(dr, t1, method: str, ks, threshold: float) -> tuple[str, bool]:
@@ -259,3 +268,51 @@ def real_findings(
         )
     )  # fmt: skip
     return findings_frame(rows)
+
+
+def ascent_outcomes(
+    ascents: Sequence[str],
+    resolutions: Sequence[Resolution],
+    auc: np.ndarray,
+    table1: pd.DataFrame,
+    act_pos: np.ndarray,
+    act_neg: np.ndarray,
+    pvalues: np.ndarray,
+    artifact_table: pd.DataFrame,
+    ks: Sequence[int] = (1, 3, 5),
+    thresholds: Sequence[float] = (0.5, 0.05),
+    sources: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Rows ``TF panel`` of the ascent-sensitivity table
+    (:mod:`deepresolve.paper.ascent_sensitivity`), one per ascent (the configured one
+    first): Table 1's DeepResolve row and Fig S5's artifact count recomputed from that
+    ascent's OFIVs (the other methods' rows, the activations and the TOMTOM p-values
+    ``(E, K)`` do not depend on it; ``ks`` and ``thresholds`` those of ``table1``), then
+    :func:`panel_findings` (with the experiments' ``sources``; without the rank tests,
+    which need every baseline's ranks again)."""
+    rows = []
+    for name, res in zip(ascents, resolutions, strict=True):
+        t1 = table1.set_index("method")
+        ours = topk_table({"DeepResolve": ranked_pvalues(pvalues, res.ofiv)}, ks, thresholds)
+        t1.loc["DeepResolve", ours.columns[1:]] = ours.iloc[0, 1:].to_numpy()
+        art = artifact_table.set_index("method")
+        cutoff = float(art.loc["DeepResolve", "activation_cutoff"])
+        art.loc["DeepResolve", "top_group_filters"] = int((rank_groups(res.ofiv) == 3).sum())
+        art.loc["DeepResolve", "artifacts"] = artifacts(res.ofiv, act_pos, pvalues, cutoff)
+        found = panel_findings(auc, t1.reset_index(), res.n_components, rank_groups(res.ofiv),
+                               act_pos, act_neg, pvalues, art.reset_index(), sources)  # fmt: skip
+        dr, e = t1.loc["DeepResolve"], len(res.ofiv)
+        hits = {t: f"{int(dr[f'top5_p<{t:g}'])}/{e}" for t in (0.5, 0.05)}
+        rows.append(outcome_row(
+            "TF panel", name, res, resolutions[0], found,
+            **{"top5_hits_p<0.5": hits[0.5], "top5_hits_p<0.05": hits[0.05]},
+            detail=f"top-1 hits p < 0.05: {int(dr['top1_p<0.05'])}/{e}; artifacts among the "
+            f"top quarter: {int(art.loc['DeepResolve', 'artifacts'])}",
+        ))  # fmt: skip
+    return outcome_table(rows)
+
+
+def ascent_dependence(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Findings row: are the panel's verdicts the same under every ascent of the
+    sensitivity table (``outcomes``: :func:`ascent_outcomes`)?"""
+    return findings_frame([dependence_row(outcomes, "TF panel")])
