@@ -69,7 +69,7 @@ rule report_captions:
     output:
         captions=expand(f"{REPORT}/captions/{{name}}.rst", name=REPORT_ITEMS),
     params:
-        names=REPORT_ITEMS,
+        names=list(REPORT_ITEMS),
     log:
         f"{LOGS}/report_captions/all.log",
     benchmark:

@@ -62,3 +62,19 @@ def test_templates_type_no_run_numbers():
 
 def test_rst_escape():
     assert rst_escape("a_b *c* `d` |e|") == r"a\_b \*c\* \`d\` \|e\|"
+
+
+def test_the_configured_ascent_in_words(tmp_path):
+    """Captions name the ascent from the config block, not from typed numbers."""
+    run = RunTables({})
+    authors = {"ascent": {"preset": "authors", "n_init": 10}}
+    assert render_caption("{{ ascent }}", run, authors) == (
+        "preset authors: plain gradient ascent from U(0, 1) starts, lambda 2.8, "
+        "step size 0.005, 10 starts"
+    )
+    tuned = {"ascent": {"preset": "library", "l2": 0.3}}
+    assert render_caption("{{ ascent }}", run, tuned) == (
+        "preset library: Adam from N(0, 1) starts, lambda 0.3, step size 0.1"
+    )
+    quote = render_caption("{{ paper.method.LAMBDA_RANGE.where }}", run, authors)
+    assert quote == "Discussion"
