@@ -85,8 +85,10 @@ def outcome_row(
         row_steps=int(res.params.get("row_steps", -1)),
     )  # fmt: skip
     if findings is not None:
-        verdict = findings["verdict"] if "verdict" in findings else findings["holds"].map(
-            {True: "holds", False: "does not hold"}
+        verdict = (
+            findings["verdict"]
+            if "verdict" in findings
+            else findings["holds"].map({True: "holds", False: "does not hold"})
         )
         tested = verdict != NOT_COMPARABLE
         row["findings_held"] = f"{int((verdict == 'holds').sum())}/{int(tested.sum())}"
