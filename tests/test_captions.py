@@ -67,7 +67,7 @@ def test_rst_escape():
 def test_the_configured_ascent_in_words(tmp_path):
     """Captions name the ascent from the config block, not from typed numbers."""
     run = RunTables({})
-    authors = {"ascent": {"preset": "authors", "n_init": 10}}
+    authors = {"ascent": {"preset": "authors", "n_init": 10, "sensitivity": [{"name": "x"}]}}
     assert render_caption("{{ ascent }}", run, authors) == (
         "preset authors: plain gradient ascent from U(0, 1) starts, lambda 2.8, "
         "step size 0.005, 10 starts"
