@@ -45,8 +45,9 @@ def ascent_preset(name: str) -> dict[str, Any]:
 
 
 def describe_ascent(block: Mapping[str, Any]) -> str:
-    """The ascent a settings block (its ``sensitivity`` list aside) asks for, in words, e.g. ``"preset authors: plain
-    gradient ascent from U(0, 1) starts, lambda 2.8, step size 0.005, 10 starts"``."""
+    """The ascent a settings block (its ``sensitivity`` list aside) asks for, in words,
+    e.g. "preset authors: plain gradient ascent from U(0, 1) starts, lambda 2.8, step
+    size 0.005, 10 starts"."""
     s = ascent_settings({k: v for k, v in block.items() if k != "sensitivity"})
     start = {"normal": "N(0, 1)", "uniform": "U(0, 1)"}.get(s["init"], str(s["init"]))
     optimizer = {"plain": "plain gradient ascent", "adam": "Adam"}.get(

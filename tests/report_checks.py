@@ -37,12 +37,16 @@ def run_tables(results: Path) -> dict[str, pd.DataFrame]:
 
 
 def run_numbers(results: Path) -> set[float]:
-    """Every number the run's tables (and its config) hold, as written or rounded as the
-    captions print them."""
+    """Every number the run's tables (and its config) hold, and each numeric column's mean
+    and median, as written or rounded as the captions print them."""
     found = set()
     for table in run_tables(results).values():
         for value in table.to_numpy().ravel():
             found |= numbers(str(value))
+        for column in table.columns:  # RunTables.describe: a column's mean and median
+            values = pd.to_numeric(table[column], errors="coerce").dropna()
+            if len(values):
+                found |= {float(values.mean()), float(values.median())}
     found |= numbers(json.dumps(json.loads((results / "run.json").read_text())["config"]))
     rounded = set()
     for x in found:

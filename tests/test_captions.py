@@ -78,3 +78,23 @@ def test_the_configured_ascent_in_words(tmp_path):
     )
     quote = render_caption("{{ paper.method.LAMBDA_RANGE.where }}", run, authors)
     assert quote == "Discussion"
+
+
+def test_templates_read_only_keys_the_config_has():
+    """Every ``config["a"]["b"]`` a template reads exists in the default configuration (a
+    key that moved, like the one top-level ``ascent`` block, fails here, not in a run)."""
+    import re
+
+    import yaml
+
+    config = yaml.safe_load((REPORT.parents[1] / "config" / "config.yaml").read_text())
+    chain = re.compile(r'config((?:\["[A-Za-z0-9_]+"\])+)')
+    checked = 0
+    for template in sorted(REPORT.glob("*.rst")):
+        for match in chain.finditer(template.read_text()):
+            node = config
+            for key in re.findall(r'"([A-Za-z0-9_]+)"', match.group(1)):
+                assert isinstance(node, dict) and key in node, f"{template.name}: {match.group(0)}"
+                node = node[key]
+            checked += 1
+    assert checked > 5

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from deepresolve.paper.reference import FINDING_COLUMNS
 from deepresolve.paper.tfpanel.real import README_AUC_ALL, README_DEEPBIND_MEDIAN
 from tests.authors_mirror import MIRROR, needs_mirror
 from tests.real_sequences import REAL, needs_real
@@ -75,8 +76,9 @@ def test_retrained_cnn_matches_the_authors_model(run):
     table = tsv(results / "tables" / "real_retrain.tsv")
     assert list(table.columns) == [
         "experiment", "n_train", "n_test", "auc_retrained", "auc_authors",
-        "top5_hit_retrained", "top5_hit_authors",
+        "top5_hit_retrained", "top5_hit_authors", "tomtom_backend", "tomtom_distance",
     ]  # fmt: skip
+    assert (table["tomtom_backend"] == "memelite").all()
     counts = tsv(results / "real" / "fimo_counts.tsv")
     train = counts[counts["split"] == "train"].set_index("experiment")["n_pos_motif"]
     assert sorted(table["experiment"]) == sorted(
@@ -88,6 +90,7 @@ def test_retrained_cnn_matches_the_authors_model(run):
     assert ((big["auc_authors"] - big["auc_retrained"]).abs() <= 0.02).all(), big
     assert big["top5_hit_retrained"].all() and big["top5_hit_authors"].all()
     findings = tsv(results / "tables" / "real_findings.tsv")
-    assert list(findings.columns) == ["finding", "measured", "paper", "holds"]
+    assert list(findings.columns) == FINDING_COLUMNS
     assert len(findings) == 5 and findings["holds"].all(), findings.to_string()
+    assert (findings["verdict"] == "holds").all()
     assert planned_jobs(*run[1]) == {}
