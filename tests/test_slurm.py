@@ -4,6 +4,7 @@ from squeue on a cluster without accounting, and a job cancelled mid-run was res
 The outputs' contents are checked by the same ``tests/test_e2e_*.py`` tests as the local
 run (their ``e2e`` fixture is this run under ``--slurm``). Skipped without ``--slurm``."""
 
+import re
 import subprocess
 
 import pytest
@@ -15,7 +16,7 @@ from tests.slurm import (
     logged_jobs,
     profile_partitions,
 )
-from tests.workflow import planned_jobs
+from tests.workflow import REPO, planned_jobs
 
 pytestmark = pytest.mark.slow
 
@@ -33,9 +34,16 @@ def test_cluster_has_no_accounting_and_status_came_from_squeue(run):
 
 
 def test_every_planned_job_ran_as_a_slurm_job(run):
-    """One SLURM job per planned job (the cancelled one twice), each with its per-job log,
-    a completion record, and the run leaves nothing to do."""
-    planned = {rule: n for rule, n in run.planned.items() if rule != "all"}  # `all` runs locally
+    """One SLURM job per planned job (the cancelled one twice) but the workflow's declared
+    local rules (`all` and the cheap report jobs, which run on the submitting host), each
+    with its per-job log, a completion record, and the run leaves nothing to do."""
+    declared = set()
+    for smk in [REPO / "Snakefile", *sorted((REPO / "rules").glob("*.smk"))]:
+        for block in re.findall(r"^localrules:\n((?:[ \t]+\w+,?\n)+)", smk.read_text(), re.M):
+            declared |= set(re.findall(r"\w+", block))
+    local = set(re.findall(r"^localrule (\w+):", run.output, re.M))
+    assert local - {"all"} and local <= declared | {"all"}, (local, declared)
+    planned = {rule: n for rule, n in run.planned.items() if rule not in local}
     assert sum(planned.values()) >= 25, planned
     per_rule = {}
     for rule in (job["rule"] for job in run.submitted.values()):
