@@ -44,11 +44,17 @@ def ascent_preset(name: str) -> dict[str, Any]:
     return dict(ASCENT_PRESETS[name])
 
 
+def configured_block(block: Mapping[str, Any]) -> dict[str, Any]:
+    """The config's top-level ``ascent`` block without its ``sensitivity`` list: the
+    settings every analysis runs (:func:`ascent_settings` refuses the list)."""
+    return {k: v for k, v in block.items() if k != "sensitivity"}
+
+
 def describe_ascent(block: Mapping[str, Any]) -> str:
     """The ascent a settings block (its ``sensitivity`` list aside) asks for, in words,
     e.g. "preset authors: plain gradient ascent from U(0, 1) starts, lambda 2.8, step
     size 0.005, 10 starts"."""
-    s = ascent_settings({k: v for k, v in block.items() if k != "sensitivity"})
+    s = ascent_settings(configured_block(block))
     start = {"normal": "N(0, 1)", "uniform": "U(0, 1)"}.get(s["init"], str(s["init"]))
     optimizer = {"plain": "plain gradient ascent", "adam": "Adam"}.get(
         s["optimizer"], str(s["optimizer"])

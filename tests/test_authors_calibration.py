@@ -21,7 +21,7 @@ from deepresolve.paper.tfpanel.calibration import (
 )
 from deepresolve.paper.tfpanel.keras import to_panel
 from deepresolve.paper.tfpanel.models import panel_head
-from deepresolve.presets import ascent_settings
+from deepresolve.presets import ascent_settings, configured_block
 from tests.authors_mirror import MIRROR, REPO, needs_mirror
 
 STORED = REPO / "resources" / "tfpanel" / "authors_stored_ofiv.tsv"
@@ -79,7 +79,7 @@ def test_calibrated_ascent_reproduces_the_stored_ofivs():
     own = yaml.safe_load((REPO / "config" / "authors.yaml").read_text())
     assert "ascent" not in own and "ascent" not in own["authors"]
     block = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["ascent"]
-    ascent = ascent_settings({k: v for k, v in block.items() if k != "sensitivity"})
+    ascent = ascent_settings(configured_block(block))
     assert (ascent["optimizer"], ascent["init"], ascent["l2"], ascent["lr"]) == (
         "plain", "uniform", 2.8, 0.005
     )  # fmt: skip

@@ -1,9 +1,11 @@
 """Caption templates: the paper's values from the reference modules, the run's from its
 tables, nothing typed; a template that asks for something missing fails naming it."""
 
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from deepresolve.paper.captions import RunTables, render_caption, render_captions, rst_escape
 from deepresolve.paper.reference import findings_frame
@@ -83,10 +85,6 @@ def test_the_configured_ascent_in_words(tmp_path):
 def test_templates_read_only_keys_the_config_has():
     """Every ``config["a"]["b"]`` a template reads exists in the default configuration (a
     key that moved, like the one top-level ``ascent`` block, fails here, not in a run)."""
-    import re
-
-    import yaml
-
     config = yaml.safe_load((REPORT.parents[1] / "config" / "config.yaml").read_text())
     chain = re.compile(r'config((?:\["[A-Za-z0-9_]+"\])+)')
     checked = 0

@@ -29,7 +29,7 @@ from deepresolve.paper.tfpanel.data import (
 )
 from deepresolve.paper.tfpanel.models import filter_weights, panel_head, panel_size, tf_panel
 from deepresolve.paper.tfpanel.panel import PanelData, encode, fit_panel, panel_auc, panel_logits
-from deepresolve.presets import ascent_settings
+from deepresolve.presets import ascent_settings, configured_block
 from deepresolve.training import TrainConfig
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,7 +73,7 @@ def resolved():
     auc = panel_auc(panel_logits(panel, test), test)
 
     # tfpanel_resolve
-    block = {k: v for k, v in config["ascent"].items() if k != "sensitivity"}
+    block = configured_block(config["ascent"])
     res = deepresolve.resolve(
         panel_head(panel), (panel_size(panel)[1], 1), seed=step_seed(seed, "tfpanel_resolve"),
         class_names=names, progress=False, **ascent_settings({**block, **cfg.get("ascent", {})}),
