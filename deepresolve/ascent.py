@@ -454,6 +454,7 @@ def ascend(
                 rows = None
                 continue
             _step(rows, grad, optimizer, lr)
+    bar.refresh()  # updates within tqdm's mininterval are not drawn: show the final count
     bar.close()
     return out.result(row_steps)
 
