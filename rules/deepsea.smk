@@ -23,6 +23,8 @@ if DSCFG["source"] == "simulated":
             f"{LOGS}/deepsea_simulate/all.log",
         benchmark:
             f"{BENCH}/deepsea_simulate/all.tsv"
+        # simulate -> train -> the sensitivity ascents is the default run's longest chain
+        priority: 10
         threads: 1
         resources:
             mem_mb=4000,
@@ -45,6 +47,7 @@ if DSCFG["source"] == "simulated":
             f"{LOGS}/deepsea_train/all.log",
         benchmark:
             f"{BENCH}/deepsea_train/all.tsv"
+        priority: 10
         threads: 2
         resources:
             mem_mb=8000,
@@ -175,6 +178,7 @@ rule deepsea_resolve_ascent:
         f"{LOGS}/deepsea_resolve_ascent/{{ascent}}.log",
     benchmark:
         f"{BENCH}/deepsea_resolve_ascent/{{ascent}}.tsv"
+    priority: 10
     threads: 1
     resources:
         mem_mb=16000,
