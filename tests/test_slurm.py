@@ -70,7 +70,7 @@ def test_cpu_only_jobs_go_to_the_cpu_partition_with_their_threads(run):
         assert "gpu" not in record["Tres"], (job, record)
         assert int(record["ProcCnt"]) == job["threads"], (job, record)
         threads[job["rule"]] = job["threads"]
-    assert threads["synthetic_train"] == 2 and threads["synthetic_generate"] == 1
+    assert threads["deepsea_train"] == 2 and threads["synthetic_train"] == 1
 
 
 def test_job_cancelled_mid_run_is_resubmitted_and_completes(run):
