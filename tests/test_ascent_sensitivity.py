@@ -20,7 +20,13 @@ from deepresolve.paper.ascent_sensitivity import (
     sensitivity_table,
     verdict_changes,
 )
-from deepresolve.presets import ASCENT_PRESETS, PRESET_KEYS, ascent_preset, ascent_settings
+from deepresolve.presets import (
+    ASCENT_PRESETS,
+    PRESET_KEYS,
+    ascent_preset,
+    ascent_settings,
+    configured_block,
+)
 from deepresolve.resolution import Resolution
 
 REPO = Path(__file__).resolve().parents[1]
@@ -49,7 +55,7 @@ def test_settings_block_overrides_its_preset_and_rejects_unknown_keys():
 def test_every_analysis_of_the_default_config_runs_the_authors_preset():
     """One ascent block: no section sets a method key, only its batch size."""
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
-    assert ascent_settings({k: v for k, v in config["ascent"].items() if k != "sensitivity"}) == {
+    assert ascent_settings(configured_block(config["ascent"])) == {
         **ascent_preset("authors"), "n_init": 10, "batch_size": None, "precision": "float32",
         "compact": True,
     }  # fmt: skip
